@@ -1,0 +1,124 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Trellis: a clustered XMPP server. See docs/architecture.md for the layout.
+//
+// Shared/   library code every service uses (one target per set of dependencies)
+// Services/ one executable per role
+// Tests/    test targets mirror the Shared and Services targets
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Trellis",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "trellis-c2s", targets: ["C2SMain"]),
+        .executable(name: "trellis-bosh-gateway", targets: ["BOSHGatewayMain"]),
+        .executable(name: "trellis-router", targets: ["RouterMain"]),
+        .executable(name: "trellis-storage", targets: ["StorageMain"]),
+        .executable(name: "trellis-bench", targets: ["TrellisBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+    ],
+    targets: [
+        // MARK: C system libraries from Debian
+        .systemLibrary(
+            name: "CLibXML2", path: "Shared/CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "CHiredis", path: "Shared/CHiredis", pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]),
+
+        // MARK: Shared
+        .target(
+            name: "XMPPCore",
+            dependencies: ["CLibXML2"],
+            path: "Shared/XMPPCore",
+            swiftSettings: swiftSettings),
+        .target(
+            name: "Redis",
+            dependencies: [
+                "CHiredis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/Redis",
+            swiftSettings: swiftSettings),
+        .target(
+            name: "Cluster",
+            dependencies: ["XMPPCore"],
+            path: "Shared/Cluster",
+            swiftSettings: swiftSettings),
+        .target(
+            name: "Runtime",
+            dependencies: [
+                "Redis", "Cluster",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
+            path: "Shared/Runtime",
+            swiftSettings: swiftSettings),
+
+        // MARK: Services (library + ~40-line main each)
+        .executableTarget(
+            name: "C2SMain", dependencies: ["Runtime"],
+            path: "Services/c2s/Main", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "BOSHGatewayMain", dependencies: ["Runtime"],
+            path: "Services/bosh-gateway/Main", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "RouterMain", dependencies: ["Runtime"],
+            path: "Services/router/Main", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "StorageMain", dependencies: ["Runtime"],
+            path: "Services/storage/Main", swiftSettings: swiftSettings),
+
+        // MARK: Benchmarks (run by hand, see bench/README.md)
+        .executableTarget(
+            name: "TrellisBench",
+            dependencies: [
+                "XMPPCore", "Redis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "bench/Sources/TrellisBench",
+            swiftSettings: swiftSettings),
+
+        // MARK: Tests
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "XMPPCoreTests", dependencies: ["XMPPCore", "TestSupport"],
+            path: "Tests/XMPPCoreTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RedisIntegrationTests",
+            dependencies: ["Redis", "TestSupport", .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Tests/RedisIntegrationTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"],
+            path: "Tests/RuntimeTests", swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,2 @@
+// Placeholder until the Redis client lands.
+enum RedisPlaceholder {}

@@ -1,0 +1,114 @@
+/// Serialization of `XMLElement` trees to XML text.
+///
+/// The serializer writes a default-namespace declaration (`xmlns='…'`) whenever an
+/// element's namespace differs from the one in scope, except where the caller maps
+/// a namespace to a prefix (`stream` for `http://etherx.jabber.org/streams`), in
+/// which case it writes `prefix:name` and relies on the caller's declaration.
+/// Text and attribute values are escaped; characters XML 1.0 forbids are dropped.
+extension XMLElement {
+    /// A namespace context for serialization: the default namespace in scope and the
+    /// prefixes already declared by an enclosing element (the stream header).
+    public struct SerializationContext: Sendable {
+        public var defaultNamespace: String?
+        public var prefixes: [String: String]
+
+        public init(defaultNamespace: String? = nil, prefixes: [String: String] = [:]) {
+            self.defaultNamespace = defaultNamespace
+            self.prefixes = prefixes
+        }
+
+        /// Inside a client stream: `jabber:client` is the default, `stream:` is declared.
+        public static let clientStream = SerializationContext(
+            defaultNamespace: "jabber:client",
+            prefixes: ["http://etherx.jabber.org/streams": "stream"])
+    }
+
+    /// The element as XML text.
+    public func serialized(in context: SerializationContext = SerializationContext()) -> String {
+        var output = ""
+        output.reserveCapacity(128)
+        write(to: &output, context: context)
+        return output
+    }
+
+    /// Appends the element as XML text to `output`.
+    public func write(to output: inout String, context: SerializationContext) {
+        var context = context
+        output += "<"
+        let qualifiedName: String
+        if let namespace, let prefix = context.prefixes[namespace] {
+            qualifiedName = prefix + ":" + name
+        } else {
+            qualifiedName = name
+        }
+        output += qualifiedName
+        if context.prefixes[namespace ?? ""] == nil, namespace != context.defaultNamespace {
+            output += " xmlns='"
+            XMLEscaping.appendEscaped(namespace ?? "", to: &output, quote: true)
+            output += "'"
+            context.defaultNamespace = namespace
+        }
+        for attribute in attributes {
+            output += " "
+            output += attribute.name
+            output += "='"
+            XMLEscaping.appendEscaped(attribute.value, to: &output, quote: true)
+            output += "'"
+        }
+        if children.isEmpty {
+            output += "/>"
+            return
+        }
+        output += ">"
+        for child in children {
+            switch child {
+            case .element(let element):
+                element.write(to: &output, context: context)
+            case .text(let text):
+                XMLEscaping.appendEscaped(text, to: &output, quote: false)
+            }
+        }
+        output += "</"
+        output += qualifiedName
+        output += ">"
+    }
+}
+
+/// Escaping of character data and attribute values (XML 1.0 §2.4, §3.3.3).
+public enum XMLEscaping {
+    /// Appends `string` escaped. `quote` also escapes both quote characters and
+    /// whitespace that attribute normalisation would otherwise change.
+    public static func appendEscaped(_ string: String, to output: inout String, quote: Bool) {
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "&": output += "&amp;"
+            case "<": output += "&lt;"
+            case ">": output += "&gt;"
+            case "'" where quote: output += "&apos;"
+            case "\"" where quote: output += "&quot;"
+            case "\t" where quote: output += "&#9;"
+            case "\n" where quote: output += "&#10;"
+            case "\r": output += "&#13;"
+            default:
+                if isAllowedInXML(scalar) { output.unicodeScalars.append(scalar) }
+            }
+        }
+    }
+
+    /// `string` escaped as character data.
+    public static func escaped(_ string: String, quote: Bool = false) -> String {
+        var output = ""
+        appendEscaped(string, to: &output, quote: quote)
+        return output
+    }
+
+    /// XML 1.0 `Char` production: tab, LF, CR, and everything from U+0020 except
+    /// surrogates (which Swift scalars cannot hold) and U+FFFE/U+FFFF.
+    public static func isAllowedInXML(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x9, 0xA, 0xD: true
+        case 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: true
+        default: false
+        }
+    }
+}
