@@ -114,6 +114,9 @@ let package = Package(
             name: "XMPPCoreTests", dependencies: ["XMPPCore", "TestSupport"],
             path: "Tests/XMPPCoreTests", swiftSettings: swiftSettings),
         .testTarget(
+            name: "ClusterTests", dependencies: ["Cluster"],
+            path: "Tests/ClusterTests", swiftSettings: swiftSettings),
+        .testTarget(
             name: "RedisIntegrationTests",
             dependencies: ["Redis", "TestSupport", .product(name: "NIOPosix", package: "swift-nio")],
             path: "Tests/RedisIntegrationTests", swiftSettings: swiftSettings),

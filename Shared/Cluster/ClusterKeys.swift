@@ -1,0 +1,51 @@
+/// The names of every Redis key Trellis uses, under one configurable prefix.
+///
+/// Each key that one command or transaction touches together with another carries
+/// the same `{hash tag}`, so that a later move to Redis Cluster keeps those
+/// operations on one shard: a node's liveness record, its session index and its
+/// delivery stream all carry `{<node id>}`. The full list, with types and owners, is
+/// in `docs/redis-protocol.md`.
+public struct ClusterKeys: Sendable, Hashable {
+    /// The prefix every key starts with (default `trellis:`).
+    public let prefix: String
+
+    public init(prefix: String = "trellis:") {
+        self.prefix = prefix
+    }
+
+    /// Set of the ids of every node that announced itself.
+    public var nodes: String { prefix + "nodes" }
+
+    /// Hash describing one live node (role, addresses, vroute); expires unless refreshed.
+    public func node(_ id: NodeID) -> String { prefix + "node:{\(id.rawValue)}" }
+
+    /// Set of the full JIDs a node hosts.
+    public func nodeSessions(_ id: NodeID) -> String { prefix + "node:{\(id.rawValue)}:sessions" }
+
+    /// Stream of deliveries to a gateway node (consumer group `gateway`).
+    public func deliveries(_ id: NodeID) -> String { prefix + "deliver:{\(id.rawValue)}" }
+
+    /// Hash of resource → session record for one bare JID.
+    public func sessions(bare: String) -> String { prefix + "sessions:{\(bare)}" }
+
+    /// Stream of inbound stanzas for one routing partition (consumer group `routers`).
+    public func route(partition: Int) -> String { prefix + "route:{\(partition)}" }
+
+    /// Lease on one routing partition: holds the owning router's node id, with a TTL.
+    public func routeLease(partition: Int) -> String { prefix + "lease:route:{\(partition)}" }
+
+    /// Stream of requests to the storage service (consumer group `storage`).
+    public var storageRequests: String { prefix + "storage:requests" }
+
+    /// List a node BLPOPs for replies to the storage requests it made.
+    public func replies(_ id: NodeID) -> String { prefix + "reply:{\(id.rawValue)}" }
+
+    /// Which gateway node owns a BOSH session.
+    public func boshSession(sid: String) -> String { prefix + "bosh:{\(sid)}" }
+
+    /// Lock a router takes before sweeping a dead node.
+    public func sweepLock(_ id: NodeID) -> String { prefix + "sweep:{\(id.rawValue)}" }
+
+    /// Pub/sub channel for hints that may be lost (cache invalidations).
+    public var hintsChannel: String { prefix + "hints" }
+}
