@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // MARK: C system libraries from Debian
@@ -45,6 +46,15 @@ let package = Package(
             name: "XMPPCore",
             dependencies: ["CLibXML2"],
             path: "Shared/XMPPCore",
+            swiftSettings: swiftSettings),
+        .target(
+            name: "XMPPStream",
+            dependencies: [
+                "XMPPCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Shared/XMPPStream",
             swiftSettings: swiftSettings),
         .target(
             name: "Redis",
@@ -113,6 +123,9 @@ let package = Package(
         .testTarget(
             name: "XMPPCoreTests", dependencies: ["XMPPCore", "TestSupport"],
             path: "Tests/XMPPCoreTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "XMPPStreamTests", dependencies: ["XMPPStream"],
+            path: "Tests/XMPPStreamTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "ClusterTests", dependencies: ["Cluster"],
             path: "Tests/ClusterTests", swiftSettings: swiftSettings),
