@@ -15,8 +15,6 @@ COPY Services ./Services
 COPY bench ./bench
 COPY Tests ./Tests
 RUN swift build -c release --static-swift-stdlib \
-      --product trellis-storage --product trellis-router \
-      --product trellis-c2s --product trellis-bosh-gateway \
  && mkdir /out \
  && for p in trellis-storage trellis-router trellis-c2s trellis-bosh-gateway; do \
       cp "$(swift build -c release --show-bin-path)/$p" /out/; done
