@@ -42,6 +42,12 @@ public struct SCRAMServerStateMachine: Sendable {
         self.serverNonce = serverNonce
     }
 
+    /// The client's first message was accepted (the exchange is past its first step).
+    public var hasReceivedClientFirst: Bool {
+        if case .initial = state { return false }
+        return true
+    }
+
     /// 24 random bytes as base64: a nonce with 192 bits of entropy.
     public static func makeNonce() -> String {
         Data((0..<24).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
