@@ -89,6 +89,9 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // MARK: Services (library + ~40-line main each)
+        .target(
+            name: "BOSHGateway", dependencies: ["XMPPCore"],
+            path: "Services/bosh-gateway/Sources/BOSHGateway", swiftSettings: swiftSettings),
         .executableTarget(
             name: "C2SMain", dependencies: ["Runtime"],
             path: "Services/c2s/Main", swiftSettings: swiftSettings),
@@ -126,6 +129,9 @@ let package = Package(
         .testTarget(
             name: "XMPPStreamTests", dependencies: ["XMPPStream"],
             path: "Tests/XMPPStreamTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BOSHGatewayTests", dependencies: ["BOSHGateway"],
+            path: "Tests/BOSHGatewayTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "ClusterTests", dependencies: ["Cluster"],
             path: "Tests/ClusterTests", swiftSettings: swiftSettings),

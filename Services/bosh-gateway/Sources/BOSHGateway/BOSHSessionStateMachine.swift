@@ -1,0 +1,251 @@
+import XMPPCore
+
+/// One BOSH session's request handling (XEP-0124 §7–§14) as a pure state machine.
+///
+/// HTTP requests (identified by the caller's `RequestID`) and stanzas for the
+/// client go in; `Action`s come out: answer this HTTP request with these
+/// payloads, hand these client payloads to the XMPP session, restart the
+/// stream, the session ended. Time arrives as an instant; the caller calls
+/// `tick(now:)` at `nextDeadline` or sooner. No I/O, no timers, no logging.
+///
+/// Rules it enforces:
+/// - payloads are processed strictly in `rid` order; early requests wait for the
+///   gap to fill (§14.1);
+/// - a `rid` beyond the window of `requests` ends the session `item-not-found`
+///   (§14.2); a repeated `rid` gets its cached response again (§14.3);
+/// - at most `hold` requests wait for data: a new one releases the oldest (§7.1);
+///   more than `requests` open at once, or polls faster than `polling` when
+///   `hold` is 0, end the session `policy-violation` (§11, §12);
+/// - a held request is answered empty after `wait` (§7.1); the session ends after
+///   `inactivity` seconds (or the granted `pause`) with no request open (§7.1, §10).
+public struct BOSHSessionStateMachine<RequestID: Hashable & Sendable>: Sendable {
+    public typealias Instant = ContinuousClock.Instant
+
+    public struct Response: Sendable, Hashable {
+        /// The `rid` of the request this answers.
+        public var rid: UInt64
+        public var payloads: [XMLElement]
+        /// Set when this response ends the session.
+        public var terminate: BOSHTerminalCondition?
+        /// `true` for a normal end (`type='terminate'` without a condition).
+        public var terminatedNormally: Bool
+
+        init(rid: UInt64, payloads: [XMLElement] = [], terminate: BOSHTerminalCondition? = nil, terminatedNormally: Bool = false) {
+            self.rid = rid
+            self.payloads = payloads
+            self.terminate = terminate
+            self.terminatedNormally = terminatedNormally
+        }
+    }
+
+    public enum Action: Sendable, Hashable {
+        /// Answer this HTTP request.
+        case respond(RequestID, Response)
+        /// Hand the client's payloads to the XMPP session, in order.
+        case process([XMLElement])
+        /// The client asked for a stream restart (XEP-0206 §5).
+        case restartStream
+        /// The session is over (client terminate, inactivity, violation); release it
+        /// and send unavailable presence for its user.
+        case ended(BOSHTerminalCondition?)
+    }
+
+    /// What one HTTP request carried.
+    public struct Request: Sendable, Hashable {
+        public var rid: UInt64
+        public var payloads: [XMLElement]
+        public var terminate: Bool
+        public var restart: Bool
+        /// `pause` in seconds (§10), if asked.
+        public var pause: Int?
+
+        public init(rid: UInt64, payloads: [XMLElement] = [], terminate: Bool = false, restart: Bool = false, pause: Int? = nil) {
+            self.rid = rid
+            self.payloads = payloads
+            self.terminate = terminate
+            self.restart = restart
+            self.pause = pause
+        }
+    }
+
+    private struct Held: Sendable {
+        var rid: UInt64
+        var id: RequestID
+        var since: Instant
+    }
+
+    public let parameters: BOSHSessionParameters
+    /// The highest `rid` whose payloads were processed.
+    private(set) public var processedRID: UInt64
+    private var early: [UInt64: (RequestID, Request)] = [:]
+    private var held: [Held] = []
+    private var outbox: [XMLElement] = []
+    private var responses: [UInt64: Response] = [:]
+    private var idleSince: Instant?
+    private var idleLimit: Duration
+    private var lastRequestAt: Instant
+    private(set) public var isEnded = false
+
+    /// Starts a session whose creation request (`rid`, HTTP request `id`) is held
+    /// until the first payloads (the stream features) are ready.
+    public init(parameters: BOSHSessionParameters, creationRID rid: UInt64, creationRequest id: RequestID, now: Instant) {
+        self.parameters = parameters
+        self.processedRID = rid
+        self.held = [Held(rid: rid, id: id, since: now)]
+        self.idleLimit = .seconds(parameters.inactivity)
+        self.lastRequestAt = now
+    }
+
+    // MARK: Events
+
+    /// An HTTP request for this session arrived.
+    public mutating func received(_ request: Request, id: RequestID, now: Instant) -> [Action] {
+        if isEnded {
+            return [.respond(id, Response(rid: request.rid, terminate: .itemNotFound))]
+        }
+        // §14.3: a request already answered gets the same answer again.
+        if request.rid <= processedRID {
+            if let cached = responses[request.rid] { return [.respond(id, cached)] }
+            if let index = held.firstIndex(where: { $0.rid == request.rid }) {
+                // Re-sent while we still hold it: the newer connection takes its place.
+                let old = held[index].id
+                held[index].id = id
+                return [.respond(old, Response(rid: request.rid))]
+            }
+            return terminate(.itemNotFound, answering: id, rid: request.rid)
+        }
+        if let (old, _) = early[request.rid] {
+            // Re-sent before the gap below it filled: keep the newer connection.
+            early[request.rid] = (id, request)
+            return [.respond(old, Response(rid: request.rid))]
+        }
+        // §14.2: beyond the window.
+        if request.rid > processedRID + UInt64(parameters.requests) {
+            return terminate(.itemNotFound, answering: id, rid: request.rid)
+        }
+        // §11: more requests open than allowed.
+        if held.count + early.count + 1 > parameters.requests {
+            return terminate(.policyViolation, answering: id, rid: request.rid)
+        }
+        // §12: polling sessions may not poll faster than `polling`.
+        if parameters.hold == 0, request.payloads.isEmpty, !request.terminate, request.pause == nil,
+            now - lastRequestAt < .seconds(parameters.polling)
+        {
+            return terminate(.policyViolation, answering: id, rid: request.rid)
+        }
+        lastRequestAt = now
+        idleSince = nil
+        early[request.rid] = (id, request)
+        return processInOrder(now: now)
+    }
+
+    /// Stanzas (or stream-level elements) for the client.
+    public mutating func send(_ elements: [XMLElement], now: Instant) -> [Action] {
+        guard !isEnded else { return [] }
+        outbox.append(contentsOf: elements)
+        guard !held.isEmpty else { return [] }
+        return [respondOldest(now: now)]
+    }
+
+    /// The server ends the session (shutdown, stream error, replaced).
+    public mutating func terminate(_ condition: BOSHTerminalCondition?, now: Instant) -> [Action] {
+        guard !isEnded else { return [] }
+        var actions: [Action] = []
+        for request in held {
+            let response = Response(rid: request.rid, payloads: outbox, terminate: condition, terminatedNormally: condition == nil)
+            outbox = []
+            responses[request.rid] = response
+            actions.append(.respond(request.id, response))
+        }
+        held = []
+        isEnded = true
+        actions.append(.ended(condition))
+        return actions
+    }
+
+    /// Time passed: answer held requests whose `wait` ran out; end an idle session.
+    public mutating func tick(now: Instant) -> [Action] {
+        guard !isEnded else { return [] }
+        var actions: [Action] = []
+        while let oldest = held.first, now - oldest.since >= .seconds(parameters.wait) {
+            actions.append(respondOldest(now: now))
+        }
+        if held.isEmpty, early.isEmpty, let idleSince, now - idleSince >= idleLimit {
+            isEnded = true
+            actions.append(.ended(nil))
+        }
+        return actions
+    }
+
+    /// The next instant `tick(now:)` has work to do, if any.
+    public var nextDeadline: Instant? {
+        if isEnded { return nil }
+        if let oldest = held.first { return oldest.since + .seconds(parameters.wait) }
+        if early.isEmpty, let idleSince { return idleSince + idleLimit }
+        return nil
+    }
+
+    // MARK: Internals
+
+    private mutating func processInOrder(now: Instant) -> [Action] {
+        var actions: [Action] = []
+        while let (id, request) = early.removeValue(forKey: processedRID + 1) {
+            processedRID = request.rid
+            if !request.payloads.isEmpty { actions.append(.process(request.payloads)) }
+            if request.restart { actions.append(.restartStream) }
+            if request.terminate {
+                // §13: the client's last payloads are processed, then the session ends.
+                actions += release(all: now)
+                let response = Response(rid: request.rid, payloads: outbox, terminatedNormally: true)
+                outbox = []
+                responses[request.rid] = response
+                isEnded = true
+                actions.append(.respond(id, response))
+                actions.append(.ended(nil))
+                return actions
+            }
+            if let pause = request.pause {
+                // §10: answer everything now; the session may then stay idle for `pause`.
+                idleLimit = .seconds(min(max(pause, 0), parameters.maxPause))
+                held.append(Held(rid: request.rid, id: id, since: now))
+                actions += release(all: now)
+                continue
+            }
+            idleLimit = .seconds(parameters.inactivity)
+            held.append(Held(rid: request.rid, id: id, since: now))
+            // §7.1: never more than `hold` waiting; data goes out on the oldest.
+            while held.count > parameters.hold || (!outbox.isEmpty && !held.isEmpty) {
+                actions.append(respondOldest(now: now))
+            }
+        }
+        return actions
+    }
+
+    private mutating func release(all now: Instant) -> [Action] {
+        var actions: [Action] = []
+        while !held.isEmpty { actions.append(respondOldest(now: now)) }
+        return actions
+    }
+
+    private mutating func respondOldest(now: Instant) -> Action {
+        let request = held.removeFirst()
+        let response = Response(rid: request.rid, payloads: outbox)
+        outbox = []
+        cache(response)
+        if held.isEmpty { idleSince = now }
+        return .respond(request.id, response)
+    }
+
+    private mutating func cache(_ response: Response) {
+        responses[response.rid] = response
+        // Keep the window's worth of answers for retransmission (§14.3).
+        let oldest = response.rid >= UInt64(parameters.requests) ? response.rid - UInt64(parameters.requests) : 0
+        responses = responses.filter { $0.key > oldest }
+    }
+
+    private mutating func terminate(_ condition: BOSHTerminalCondition, answering id: RequestID, rid: UInt64) -> [Action] {
+        var actions = terminate(condition, now: lastRequestAt)
+        actions.insert(.respond(id, Response(rid: rid, terminate: condition)), at: 0)
+        return actions
+    }
+}
