@@ -1,0 +1,29 @@
+/// The operations the storage service answers over `storage:requests`
+/// (`docs/redis-protocol.md`, "Storage requests"). The raw value is the `op`
+/// field of the stream entry.
+public enum StorageOperation: String, Sendable, Hashable, CaseIterable {
+    case accountCreate = "account.create"
+    case accountDelete = "account.delete"
+    case accountSetPassword = "account.password"
+    case accountList = "account.list"
+    case accountCredentials = "account.credentials"
+    case rosterGet = "roster.get"
+    case rosterSetItem = "roster.set"
+    case rosterRemoveItem = "roster.remove"
+    case subscriptionApply = "subscription.apply"
+    case vcardGet = "vcard.get"
+    case vcardSet = "vcard.set"
+    case privateGet = "private.get"
+    case privateSet = "private.set"
+    case offlineStore = "offline.store"
+    case offlineTake = "offline.take"
+
+    /// Mutations are applied at most once per request id; a retried request gets
+    /// the first reply again.
+    public var isMutation: Bool {
+        switch self {
+        case .accountList, .accountCredentials, .rosterGet, .vcardGet, .privateGet: false
+        default: true
+        }
+    }
+}
