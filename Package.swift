@@ -90,6 +90,9 @@ let package = Package(
 
         // MARK: Services (library + ~40-line main each)
         .target(
+            name: "Router", dependencies: ["XMPPCore", "Cluster"],
+            path: "Services/router/Sources/Router", swiftSettings: swiftSettings),
+        .target(
             name: "BOSHGateway", dependencies: ["XMPPCore"],
             path: "Services/bosh-gateway/Sources/BOSHGateway", swiftSettings: swiftSettings),
         .executableTarget(
@@ -129,6 +132,9 @@ let package = Package(
         .testTarget(
             name: "XMPPStreamTests", dependencies: ["XMPPStream"],
             path: "Tests/XMPPStreamTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RouterTests", dependencies: ["Router"],
+            path: "Tests/RouterTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "BOSHGatewayTests", dependencies: ["BOSHGateway"],
             path: "Tests/BOSHGatewayTests", swiftSettings: swiftSettings),

@@ -22,7 +22,7 @@ public struct RoutePartitioning: Sendable, Hashable {
         Int(Self.fnv1a(bare.utf8) % UInt32(count))
     }
 
-    static func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt32 {
+    public static func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt32 {
         var hash: UInt32 = 0x811C_9DC5
         for byte in bytes {
             hash ^= UInt32(byte)
