@@ -73,19 +73,28 @@ public struct StructuredLogHandler: LogHandler {
         }
     }
 
-    /// A bare token when safe, else a double-quoted string with `\"`, `\\`, `\n`, `\r`, `\t`
+    /// Lists are comma-joined (`domains=a.example,b.example`). A bare token when safe, else a double-quoted string with `\"`, `\\`, `\n`, `\r`, `\t`
     /// and `\u{…}` escapes, so one event is always one line.
     static func logfmtValue(_ value: Logger.Metadata.Value) -> String {
         let text: String
         switch value {
         case .string(let string): text = string
         case .stringConvertible(let convertible): text = convertible.description
-        case .array, .dictionary: text = value.description
+        case .array(let items): text = items.map(plainText).joined(separator: ",")
+        case .dictionary: text = value.description
         }
         let bare = !text.isEmpty && text.unicodeScalars.allSatisfy {
             $0.value > 0x20 && $0.value < 0x7F && $0 != "\"" && $0 != "=" && $0 != "\\"
         }
         return bare ? text : quoted(text, json: false)
+    }
+
+    private static func plainText(_ value: Logger.Metadata.Value) -> String {
+        switch value {
+        case .string(let string): string
+        case .stringConvertible(let convertible): convertible.description
+        case .array, .dictionary: value.description
+        }
     }
 
     /// Keys are ours, but never let one break the line.
