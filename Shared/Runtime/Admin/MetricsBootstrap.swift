@@ -23,7 +23,8 @@ public enum MetricsBootstrap {
         }
     }
 
-    static func sanitize(_ name: String) -> String {
+    /// `xmpp.stanzas` → `xmpp_stanzas`: anything outside `[A-Za-z0-9_:]` becomes `_`.
+    public static func sanitize(_ name: String) -> String {
         String(name.unicodeScalars.map {
             ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == ":"
                 ? Character($0) : "_"

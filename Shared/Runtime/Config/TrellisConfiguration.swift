@@ -1,8 +1,9 @@
 /// Everything one process needs, for its role.
 ///
-/// Only the keys of the process's role are read and validated: a router
-/// does not fail on a bad `c2s.port`. The parts for other roles keep their
-/// defaults.
+/// Every process reads and validates *every* key, not only its role's: one
+/// file (or one shared env block in compose) serves the whole cluster, and a
+/// mistake in it stops every process the same way at start-up instead of
+/// surfacing later, in one role only.
 public struct TrellisConfiguration: Sendable, Equatable {
     public var role: Role
     public var common: CommonConfiguration
@@ -38,18 +39,11 @@ extension TrellisConfiguration {
     /// Reads and validates the configuration of `role`.
     public init(role: Role, source: ConfigSource) throws(ConfigurationError) {
         self.init(role: role, common: try CommonConfiguration(role: role, source: source))
-        switch role {
-        case .c2s:
-            limits = try StreamLimits(source: source)
-            c2s = try C2SConfiguration(source: source, domains: common.domains)
-        case .boshGateway:
-            limits = try StreamLimits(source: source)
-            bosh = try BOSHConfiguration(source: source)
-        case .router:
-            router = try RouterConfiguration(source: source)
-        case .storage:
-            storage = try StorageConfiguration(source: source)
-        }
+        limits = try StreamLimits(source: source)
+        c2s = try C2SConfiguration(source: source, domains: common.domains)
+        bosh = try BOSHConfiguration(source: source)
+        router = try RouterConfiguration(source: source)
+        storage = try StorageConfiguration(source: source)
     }
 
     /// Reads `role`'s configuration from `environment` and the file named by
