@@ -52,10 +52,10 @@ final class AdminHTTPHandler: ChannelInboundHandler {
         guard ["/health", "/ready", "/metrics"].contains(path) else {
             return Response(status: .notFound, body: Array("not found\n".utf8))
         }
-        guard method == .GET || method == .HEAD else {
+        guard method == .GET else {
             return Response(
                 status: .methodNotAllowed, body: Array("method not allowed\n".utf8),
-                headers: [("allow", "GET, HEAD")])
+                headers: [("allow", "GET")])
         }
         switch path {
         case "/health":

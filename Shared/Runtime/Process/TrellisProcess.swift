@@ -73,6 +73,11 @@ public enum TrellisProcess {
 
     /// Runs the role's services and the admin server in one `ServiceGroup`
     /// until a graceful shutdown (SIGTERM/SIGINT), bounded by `shutdown_grace_seconds`.
+    ///
+    /// Services start in order and stop in reverse: the admin server, last in
+    /// the list, stops first, so `/health` and `/ready` stop answering as soon
+    /// as draining begins. Throws the first service error, or
+    /// `TrellisProcessError` when the shutdown overran its grace period.
     public static func runServices(
         context: TrellisContext,
         makeServices: @Sendable (TrellisContext) async throws -> [any Service]
@@ -92,11 +97,16 @@ public enum TrellisProcess {
                     "redis": .string(configuration.common.redis.description),
                 ])
         }
+        let watch = ShutdownWatch()
         var groupConfiguration = ServiceGroupConfiguration(
-            services: try await makeServices(context) + [admin],
+            services: try await makeServices(context) + [admin, watch],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = Duration.seconds(configuration.common.shutdownGraceSeconds)
         try await ServiceGroup(configuration: groupConfiguration).run()
+        let limit = configuration.common.shutdownGraceSeconds
+        if let elapsed = watch.elapsed, elapsed > .seconds(limit) {
+            throw TrellisProcessError.gracefulShutdownOverran(elapsed, limit: limit)
+        }
     }
 }
