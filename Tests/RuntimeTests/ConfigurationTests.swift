@@ -234,6 +234,7 @@ struct ConfigurationTests {
         .init(role: .router, key: "node_id", value: "has space"),
         .init(role: .router, key: "node_id", value: String(repeating: "n", count: 65)),
         .init(role: .router, key: "domains", value: "a b"),
+        .init(role: .router, key: "domains", value: ""),
         .init(role: .router, key: "log.level", value: "loud"),
         .init(role: .router, key: "log.format", value: "xml"),
         .init(role: .router, key: "admin.port", value: "70000"),
