@@ -163,7 +163,9 @@ struct ConfigurationTests {
     @Test func certificateWithoutKeyIsRefused() async {
         let error = await error(.c2s, env: ["TRELLIS_TLS_CERT": "/tls/c.pem"])
         #expect(error?.key == "tls.key")
-        #expect(error?.description.hasPrefix("tls.key (TRELLIS_TLS_KEY): expected a key path beside tls.cert") == true)
+        #expect(error?.description == "tls.key (TRELLIS_TLS_KEY): expected a key path beside tls.cert, got nothing")
+        let other = await self.error(.c2s, env: ["TRELLIS_TLS_DOMAINS_LOCALHOST_KEY": "/tls/l.key"])
+        #expect(other?.key == "tls.domains.localhost.cert")
     }
 
     @Test func exactMessageForANonNumber() async {

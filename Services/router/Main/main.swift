@@ -12,9 +12,8 @@
 
 import Runtime
 
-await TrellisProcess.main(role: .router) { context in
+await TrellisProcess.main(role: .router) { _ in
     // The role's own services join here as they are written, in start
-    // order (Redis client first); the admin server is always added last.
-    _ = context
-    return []
+    // order (Redis client first); the admin server is always added after them.
+    []
 }

@@ -33,15 +33,11 @@ final class AdminHTTPHandler: ChannelInboundHandler {
         }
     }
 
-    struct Response: Equatable {
+    struct Response {
         var status: HTTPResponseStatus
         var contentType = "text/plain; charset=utf-8"
         var body: [UInt8]
         var headers: [(String, String)] = []
-
-        static func == (lhs: Self, rhs: Self) -> Bool {
-            lhs.status == rhs.status && lhs.contentType == rhs.contentType && lhs.body == rhs.body
-        }
     }
 
     /// The routing, apart from any I/O.

@@ -30,7 +30,11 @@ public struct ConfigSource: Sendable {
     /// Reads from `environment`, then from the JSON file at `filePath` (if not `nil`).
     public init(environment: [String: String], filePath: String?) async throws(ConfigurationError) {
         var providers: [any ConfigProvider] = [
-            EnvironmentVariablesProvider(environmentVariables: environment)
+            // Marked secret so that an access reporter, if one is ever added, redacts it.
+            EnvironmentVariablesProvider(
+                environmentVariables: environment,
+                secretsSpecifier: .specific([Self.environmentName(for: "redis.password")])
+            )
                 .prefixKeys(with: ConfigKey(Self.environmentPrefix))
         ]
         if let filePath {

@@ -21,6 +21,11 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
         .init(key: key, message: "expected \(expected), got \(quoted(raw))")
     }
 
+    /// A value that must accompany another one is absent.
+    public static func missing(key: String, expected: String) -> Self {
+        .init(key: key, message: "expected \(expected), got nothing")
+    }
+
     /// The configuration file named by `TRELLIS_CONFIG` cannot be read or parsed.
     public static func unreadableFile(path: String, reason: String) -> Self {
         .init(key: nil, message: "\(ConfigSource.fileVariable)=\(quoted(path)): \(reason)")

@@ -49,8 +49,8 @@ extension C2SConfiguration {
         switch (cert, key) {
         case (nil, nil): return nil
         case (let cert?, let key?): return CertificatePaths(certificate: cert, key: key)
-        case (_?, nil): throw .invalid(key: keyKey.name, expected: "a key path beside \(certKey.name)", got: "")
-        case (nil, _?): throw .invalid(key: certKey.name, expected: "a certificate path beside \(keyKey.name)", got: "")
+        case (_?, nil): throw .missing(key: keyKey.name, expected: "a key path beside \(certKey.name)")
+        case (nil, _?): throw .missing(key: certKey.name, expected: "a certificate path beside \(keyKey.name)")
         }
     }
 }
