@@ -102,6 +102,13 @@ public enum TrellisProcess {
             services: try await makeServices(context) + [admin, watch],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
+        // Dotted metadata keys, like the rest of Trellis's logs.
+        groupConfiguration.logging.keys.signalKey = "lifecycle.signal"
+        groupConfiguration.logging.keys.gracefulShutdownSignalsKey = "lifecycle.graceful_shutdown_signals"
+        groupConfiguration.logging.keys.cancellationSignalsKey = "lifecycle.cancellation_signals"
+        groupConfiguration.logging.keys.serviceKey = "lifecycle.service"
+        groupConfiguration.logging.keys.servicesKey = "lifecycle.services"
+        groupConfiguration.logging.keys.errorKey = "error"
         groupConfiguration.maximumGracefulShutdownDuration = Duration.seconds(configuration.common.shutdownGraceSeconds)
         try await ServiceGroup(configuration: groupConfiguration).run()
         let limit = configuration.common.shutdownGraceSeconds
