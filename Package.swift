@@ -146,7 +146,16 @@ let package = Package(
             dependencies: ["Redis", "TestSupport", .product(name: "NIOPosix", package: "swift-nio")],
             path: "Tests/RedisIntegrationTests", swiftSettings: swiftSettings),
         .testTarget(
-            name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"],
+            name: "RuntimeTests",
+            dependencies: [
+                "Runtime", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/RuntimeTests", swiftSettings: swiftSettings),
     ]
 )

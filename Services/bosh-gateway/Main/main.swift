@@ -1,1 +1,19 @@
-print("not yet")
+// trellis-bosh-gateway: the BOSH (XEP-0124/0206) HTTP gateway for web clients.
+//
+// The process shell (configuration, logs, metrics, /health, /ready,
+// /metrics, SIGTERM handling, exit codes) lives in Runtime's TrellisProcess;
+// see docs/operations.md. This file only names the role and its services.
+//
+// Configuration: environment variables (TRELLIS_*), then the JSON file at
+// $TRELLIS_CONFIG, then defaults; see docs/configuration.md.
+//
+// Exit codes: 0 after a clean shutdown, 78 on a configuration error,
+// 1 when a service fails or the shutdown overruns shutdown_grace_seconds.
+
+import Runtime
+
+await TrellisProcess.main(role: .boshGateway) { _ in
+    // The role's own services join here as they are written, in start
+    // order (Redis client first); the admin server is always added after them.
+    []
+}

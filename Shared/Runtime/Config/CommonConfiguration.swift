@@ -1,0 +1,106 @@
+import Logging
+
+/// Settings every Trellis process reads, whatever its role.
+public struct CommonConfiguration: Sendable, Equatable {
+    /// This process's id in the cluster (`node:{id}` in Redis, `node.id` in logs).
+    public var nodeID: String
+    /// The XMPP domains this cluster serves.
+    public var domains: [String]
+    public var log: LogConfiguration
+    public var admin: AdminConfiguration
+    public var redis: RedisConfiguration
+    /// How long a requester waits for storage before answering with a stanza error.
+    public var storageRequestTimeoutMilliseconds: Int
+    /// How long a graceful shutdown may take before the remaining services are cancelled.
+    public var shutdownGraceSeconds: Int
+
+    public init(
+        role: Role,
+        nodeID: String? = nil,
+        domains: [String] = ["localhost"],
+        log: LogConfiguration = .init(),
+        admin: AdminConfiguration? = nil,
+        redis: RedisConfiguration = .init(),
+        storageRequestTimeoutMilliseconds: Int = 5_000,
+        shutdownGraceSeconds: Int = 10
+    ) {
+        self.nodeID = nodeID ?? Self.generatedNodeID(role: role)
+        self.domains = domains
+        self.log = log
+        self.admin = admin ?? AdminConfiguration(port: role.defaultAdminPort)
+        self.redis = redis
+        self.storageRequestTimeoutMilliseconds = storageRequestTimeoutMilliseconds
+        self.shutdownGraceSeconds = shutdownGraceSeconds
+    }
+
+    /// `<role>-<8 random hex digits>`, e.g. `router-3fa09c1e`.
+    public static func generatedNodeID(role: Role) -> String {
+        let hex = String(UInt32.random(in: .min ... .max), radix: 16)
+        return "\(role.rawValue)-\(String(repeating: "0", count: 8 - hex.count))\(hex)"
+    }
+}
+
+/// `log.*`: how the process logs.
+public struct LogConfiguration: Sendable, Equatable {
+    public var level: Logger.Level
+    public var format: LogFormat
+
+    public init(level: Logger.Level = .info, format: LogFormat = .logfmt) {
+        self.level = level
+        self.format = format
+    }
+}
+
+/// The shape of each log line on stderr.
+public enum LogFormat: String, Sendable, CaseIterable {
+    /// `ts=… level=info label=trellis.c2s node.id=… role=c2s msg="…" key=value`
+    case logfmt
+    /// One JSON object per line.
+    case json
+}
+
+/// `admin.*`: the HTTP listener for `/health`, `/ready` and `/metrics`.
+public struct AdminConfiguration: Sendable, Equatable {
+    public var host: String
+    /// 0 asks the kernel for a free port; the server logs the one it got.
+    public var port: Int
+
+    public init(host: String = "127.0.0.1", port: Int) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// `redis.*`: the connection every process keeps to Redis.
+public struct RedisConfiguration: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var username: String?
+    public var password: String?
+    public var database: Int
+    /// Prepended to every key this cluster uses.
+    public var keyPrefix: String
+    public var commandTimeoutMilliseconds: Int
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 6379,
+        username: String? = nil, password: String? = nil,
+        database: Int = 0, keyPrefix: String = "trellis:",
+        commandTimeoutMilliseconds: Int = 2_000
+    ) {
+        self.host = host
+        self.port = port
+        self.username = username
+        self.password = password
+        self.database = database
+        self.keyPrefix = keyPrefix
+        self.commandTimeoutMilliseconds = commandTimeoutMilliseconds
+    }
+}
+
+extension RedisConfiguration: CustomStringConvertible {
+    /// Never shows the password.
+    public var description: String {
+        "redis://\(username.map { "\($0)@" } ?? "")\(host):\(port)/\(database) prefix=\(keyPrefix)"
+    }
+}

@@ -1,0 +1,94 @@
+import Configuration
+
+/// Keys: `max_stanza_size` (1024…16777216, default 65536),
+/// `max_resources_per_account` (1…1000, default 5).
+extension StreamLimits {
+    public init(source: ConfigSource) throws(ConfigurationError) {
+        let defaults = StreamLimits()
+        self.init(
+            maxStanzaSize: try source.int("max_stanza_size", default: defaults.maxStanzaSize, in: 1024...16 * 1024 * 1024),
+            maxResourcesPerAccount: try source.int(
+                "max_resources_per_account", default: defaults.maxResourcesPerAccount, in: 1...1000))
+    }
+}
+
+/// Keys: `c2s.host`, `c2s.port`, `c2s.tls_port`, `c2s.idle_timeout_seconds`
+/// (10…86400), `c2s.handshake_timeout_seconds` (1…600), `tls_required`,
+/// `tls.cert` + `tls.key`, and `tls.domains.<domain>.cert` + `.key` for each
+/// served domain (env: `TRELLIS_TLS_DOMAINS_EXAMPLE_COM_CERT`).
+extension C2SConfiguration {
+    public init(source: ConfigSource, domains: [String]) throws(ConfigurationError) {
+        let defaults = C2SConfiguration()
+        var domainCertificates: [String: CertificatePaths] = [:]
+        for domain in domains {
+            let pair = try Self.certificatePaths(source, prefix: ["tls", "domains", domain])
+            domainCertificates[domain] = pair
+        }
+        self.init(
+            host: try source.string("c2s.host", default: defaults.host),
+            port: try source.int("c2s.port", default: defaults.port, in: 0...65535),
+            tlsPort: try source.int("c2s.tls_port", default: defaults.tlsPort, in: 0...65535),
+            tls: TLSConfiguration(
+                required: try source.bool("tls_required", default: defaults.tls.required),
+                defaultCertificate: try Self.certificatePaths(source, prefix: ["tls"]),
+                domainCertificates: domainCertificates),
+            idleTimeoutSeconds: try source.int(
+                "c2s.idle_timeout_seconds", default: defaults.idleTimeoutSeconds, in: 10...86_400),
+            handshakeTimeoutSeconds: try source.int(
+                "c2s.handshake_timeout_seconds", default: defaults.handshakeTimeoutSeconds, in: 1...600))
+    }
+
+    /// `<prefix>.cert` and `<prefix>.key`: both or neither.
+    private static func certificatePaths(
+        _ source: ConfigSource, prefix: [String]
+    ) throws(ConfigurationError) -> CertificatePaths? {
+        let certKey = ConfigKeyPath(prefix + ["cert"])
+        let keyKey = ConfigKeyPath(prefix + ["key"])
+        let cert = try source.string(certKey.key)
+        let key = try source.string(keyKey.key)
+        switch (cert, key) {
+        case (nil, nil): return nil
+        case (let cert?, let key?): return CertificatePaths(certificate: cert, key: key)
+        case (_?, nil): throw .missing(key: keyKey.name, expected: "a key path beside \(certKey.name)")
+        case (nil, _?): throw .missing(key: certKey.name, expected: "a certificate path beside \(keyKey.name)")
+        }
+    }
+}
+
+/// Keys: `bosh.host`, `bosh.port`, `bind` (a path starting with `/`), `root`,
+/// `vroute` (1…64 letters, digits, `-`, `_`, or `auto`), `bosh.max_wait` (1…3600),
+/// `bosh.inactivity` (1…3600), `bosh.cors_origins` (list).
+extension BOSHConfiguration {
+    public init(source: ConfigSource) throws(ConfigurationError) {
+        let defaults = BOSHConfiguration()
+        let bind = try source.string("bind", default: defaults.bind)
+        guard bind.hasPrefix("/") else {
+            throw .invalid(key: "bind", expected: "an HTTP path starting with '/'", got: bind)
+        }
+        let vroute = try source.string("vroute", default: defaults.vroute)
+        // The value ends up in a cookie nginx maps to an upstream: keep it to a safe alphabet.
+        let vrouteOK = (1...64).contains(vroute.utf8.count) && vroute.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+        }
+        guard vrouteOK else {
+            throw .invalid(key: "vroute", expected: "auto or 1 to 64 letters, digits, '-' or '_'", got: vroute)
+        }
+        self.init(
+            host: try source.string("bosh.host", default: defaults.host),
+            port: try source.int("bosh.port", default: defaults.port, in: 0...65535),
+            bind: bind,
+            root: try source.string("root"),
+            vroute: vroute,
+            maxWait: try source.int("bosh.max_wait", default: defaults.maxWait, in: 1...3600),
+            inactivity: try source.int("bosh.inactivity", default: defaults.inactivity, in: 1...3600),
+            corsOrigins: try source.stringList("bosh.cors_origins", default: defaults.corsOrigins))
+    }
+}
+
+/// A key given as components, so that a domain's dots stay inside one component.
+struct ConfigKeyPath {
+    let components: [String]
+    init(_ components: [String]) { self.components = components }
+    var key: ConfigKey { ConfigKey(components) }
+    var name: String { components.joined(separator: ".") }
+}

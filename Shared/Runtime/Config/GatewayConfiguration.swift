@@ -1,0 +1,106 @@
+/// Limits both client gateways (c2s and bosh-gateway) enforce on a session.
+public struct StreamLimits: Sendable, Equatable {
+    /// The largest stanza accepted, in bytes; a bigger one ends the stream
+    /// with `<policy-violation/>`.
+    public var maxStanzaSize: Int
+    /// How many resources one account may bind at once.
+    public var maxResourcesPerAccount: Int
+
+    public init(maxStanzaSize: Int = 65_536, maxResourcesPerAccount: Int = 5) {
+        self.maxStanzaSize = maxStanzaSize
+        self.maxResourcesPerAccount = maxResourcesPerAccount
+    }
+}
+
+/// `c2s.*` and the TLS keys: the XMPP client listener.
+public struct C2SConfiguration: Sendable, Equatable {
+    public var host: String
+    /// STARTTLS port (RFC 6120 §5).
+    public var port: Int
+    /// Direct TLS port (XEP-0368).
+    public var tlsPort: Int
+    public var tls: TLSConfiguration
+    public var idleTimeoutSeconds: Int
+    public var handshakeTimeoutSeconds: Int
+
+    public init(
+        host: String = "0.0.0.0", port: Int = 5222, tlsPort: Int = 5223,
+        tls: TLSConfiguration = .init(),
+        idleTimeoutSeconds: Int = 300, handshakeTimeoutSeconds: Int = 30
+    ) {
+        self.host = host
+        self.port = port
+        self.tlsPort = tlsPort
+        self.tls = tls
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.handshakeTimeoutSeconds = handshakeTimeoutSeconds
+    }
+}
+
+/// Certificates: one default pair plus optional per-domain pairs.
+public struct TLSConfiguration: Sendable, Equatable {
+    /// Whether a client must complete STARTTLS before authenticating.
+    public var required: Bool
+    /// The default certificate chain and private key (PEM paths).
+    public var defaultCertificate: CertificatePaths?
+    /// Per-domain certificates (`tls.domains.<domain>.cert/key`), keyed by domain.
+    public var domainCertificates: [String: CertificatePaths]
+
+    public init(
+        required: Bool = true, defaultCertificate: CertificatePaths? = nil,
+        domainCertificates: [String: CertificatePaths] = [:]
+    ) {
+        self.required = required
+        self.defaultCertificate = defaultCertificate
+        self.domainCertificates = domainCertificates
+    }
+
+    /// The certificate to present for `domain`: its own, else the default.
+    public func certificate(for domain: String) -> CertificatePaths? {
+        domainCertificates[domain] ?? defaultCertificate
+    }
+}
+
+public struct CertificatePaths: Sendable, Equatable {
+    public var certificate: String
+    public var key: String
+
+    public init(certificate: String, key: String) {
+        self.certificate = certificate
+        self.key = key
+    }
+}
+
+/// `bosh.*`, `bind`, `root`, `vroute`: the BOSH (XEP-0124/0206) HTTP listener.
+public struct BOSHConfiguration: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    /// The HTTP path BOSH requests are posted to.
+    public var bind: String
+    /// A directory of static files served beside BOSH, if any.
+    public var root: String?
+    /// The value nginx routes this replica's sessions by (the `vroute`
+    /// cookie). `auto` means "derive a stable value per replica" — for now it
+    /// is stored as given; the gateway derives it.
+    public var vroute: String
+    /// The longest `wait` granted to a client, in seconds.
+    public var maxWait: Int
+    /// Seconds without a request after which a session ends.
+    public var inactivity: Int
+    /// Origins allowed by CORS; empty means no CORS headers.
+    public var corsOrigins: [String]
+
+    public init(
+        host: String = "0.0.0.0", port: Int = 5280, bind: String = "/xmpp", root: String? = nil,
+        vroute: String = "auto", maxWait: Int = 60, inactivity: Int = 60, corsOrigins: [String] = []
+    ) {
+        self.host = host
+        self.port = port
+        self.bind = bind
+        self.root = root
+        self.vroute = vroute
+        self.maxWait = maxWait
+        self.inactivity = inactivity
+        self.corsOrigins = corsOrigins
+    }
+}
