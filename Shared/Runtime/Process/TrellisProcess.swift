@@ -109,7 +109,11 @@ public enum TrellisProcess {
         groupConfiguration.logging.keys.serviceKey = "lifecycle.service"
         groupConfiguration.logging.keys.servicesKey = "lifecycle.services"
         groupConfiguration.logging.keys.errorKey = "error"
-        groupConfiguration.maximumGracefulShutdownDuration = Duration.seconds(configuration.common.shutdownGraceSeconds)
+        // The group cancels stragglers half a second after the limit, so that an
+        // overrun is always measured as longer than the limit below (cancelling
+        // exactly at the limit raced with that measurement).
+        groupConfiguration.maximumGracefulShutdownDuration =
+            Duration.seconds(configuration.common.shutdownGraceSeconds) + .milliseconds(500)
         try await ServiceGroup(configuration: groupConfiguration).run()
         let limit = configuration.common.shutdownGraceSeconds
         if let elapsed = watch.elapsed, elapsed > .seconds(limit) {
