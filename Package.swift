@@ -60,6 +60,7 @@ let package = Package(
             name: "Redis",
             dependencies: [
                 "CHiredis",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -143,7 +144,13 @@ let package = Package(
             path: "Tests/ClusterTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "RedisIntegrationTests",
-            dependencies: ["Redis", "TestSupport", .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: [
+                "Redis", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/RedisIntegrationTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "RuntimeTests",

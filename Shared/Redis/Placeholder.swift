@@ -1,2 +1,0 @@
-// Placeholder until the Redis client lands.
-enum RedisPlaceholder {}

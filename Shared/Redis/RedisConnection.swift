@@ -1,0 +1,139 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// One connection to Redis. Commands are pipelined: many may be in flight, and
+/// replies come back in order. Made by `RedisClient` (shared, or dedicated to a
+/// blocking or subscribing caller) or directly by `connect`.
+public final class RedisConnection: Sendable {
+    let channel: any Channel
+    public let configuration: RedisConfiguration
+
+    init(channel: any Channel, configuration: RedisConfiguration) {
+        self.channel = channel
+        self.configuration = configuration
+    }
+
+    /// Connects, then authenticates and selects the database.
+    public static func connect(
+        _ configuration: RedisConfiguration,
+        onPush: (@Sendable (RESPValue) -> Void)? = nil,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> RedisConnection {
+        let channel = try await ClientBootstrap(group: eventLoopGroup)
+            .connectTimeout(.nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
+                + configuration.connectTimeout.components.attoseconds / 1_000_000_000))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(RedisChannelHandler(onPush: onPush))
+                }
+            }
+            .connect(host: configuration.host, port: configuration.port).get()
+        let connection = RedisConnection(channel: channel, configuration: configuration)
+        do {
+            try await connection.handshake()
+        } catch {
+            connection.close()
+            throw error
+        }
+        return connection
+    }
+
+    private func handshake() async throws {
+        if let password = configuration.password {
+            var arguments: [any RESPArgument] = ["AUTH"]
+            if let username = configuration.username { arguments.append(username) }
+            arguments.append(password)
+            do {
+                _ = try await send(arguments)
+            } catch RedisError.server(let message) {
+                throw RedisError.handshakeFailed(message)
+            }
+        }
+        if configuration.database != 0 {
+            do {
+                _ = try await send(["SELECT", configuration.database])
+            } catch RedisError.server(let message) {
+                throw RedisError.handshakeFailed(message)
+            }
+        }
+    }
+
+    public var isActive: Bool { channel.isActive }
+
+    /// Sends one command and waits for its reply. An error reply throws
+    /// `RedisError.server`.
+    public func send(_ arguments: [any RESPArgument]) async throws -> RESPValue {
+        let reply = try await sendRaw([arguments])[0]
+        if case .error(let message) = reply { throw RedisError.server(message) }
+        return reply
+    }
+
+    /// Sends one command.
+    public func send(_ arguments: any RESPArgument...) async throws -> RESPValue {
+        try await send(arguments)
+    }
+
+    /// Sends commands in one write and returns every reply in order, error replies
+    /// included as `.error` (one failing command does not fail the others).
+    public func pipeline(_ commands: [[any RESPArgument]]) async throws -> [RESPValue] {
+        try await sendRaw(commands)
+    }
+
+    /// Sends a blocking command (`BLPOP`, `XREADGROUP … BLOCK`) whose reply may take
+    /// up to `timeout` longer than usual.
+    public func sendBlocking(_ arguments: [any RESPArgument], blockFor timeout: Duration) async throws -> RESPValue {
+        let reply = try await sendRaw([arguments], extraTime: timeout)[0]
+        if case .error(let message) = reply { throw RedisError.server(message) }
+        return reply
+    }
+
+    func sendRaw(_ commands: [[any RESPArgument]], extraTime: Duration = .zero) async throws -> [RESPValue] {
+        guard channel.isActive else { throw RedisError.connectionClosed }
+        var buffer = channel.allocator.buffer(capacity: 64 * commands.count)
+        for command in commands { RESPEncoding.writeCommand(command, to: &buffer) }
+        let eventLoop = channel.eventLoop
+        let promises = (0..<commands.count).map { _ in eventLoop.makePromise(of: RESPValue.self) }
+        let timeout = configuration.commandTimeout + extraTime
+        let channel = self.channel
+        let timedOut = TimeoutFlag()
+        let timer = eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(timeout))) {
+            // A late reply would be matched to the next command: drop the connection.
+            timedOut.fired.withLock { $0 = true }
+            channel.close(promise: nil)
+        }
+        let all = EventLoopFuture.whenAllComplete(promises.map(\.futureResult), on: eventLoop)
+        all.whenComplete { _ in timer.cancel() }
+        channel.writeAndFlush(RedisOutboundBatch(bytes: buffer, promises: promises), promise: nil)
+        var replies: [RESPValue] = []
+        replies.reserveCapacity(commands.count)
+        for result in try await all.get() {
+            switch result {
+            case .success(let reply): replies.append(reply)
+            case .failure(RedisError.connectionClosed) where timedOut.fired.withLock({ $0 }):
+                throw RedisError.timeout
+            case .failure(let error): throw error
+            }
+        }
+        return replies
+    }
+
+    public func close() {
+        channel.close(promise: nil)
+    }
+
+    /// Completes when the connection is closed, for whatever reason.
+    public func closed() async {
+        try? await channel.closeFuture.get()
+    }
+
+    private final class TimeoutFlag: Sendable {
+        let fired = Mutex(false)
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+    }
+}

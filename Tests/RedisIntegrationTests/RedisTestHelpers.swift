@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+import Redis
+import TestSupport
+
+/// Runs `body` with a `RedisClient` connected to `server`, its `run()` loop in a
+/// child task that is cancelled afterwards.
+func withClient<T: Sendable>(
+    _ server: RedisServerFixture, username: String? = nil, password: String? = nil, database: Int = 0,
+    commandTimeout: Duration = .seconds(2),
+    _ body: @escaping @Sendable (RedisClient) async throws -> T
+) async throws -> T {
+    let configuration = RedisConfiguration(
+        host: server.host, port: server.port, username: username, password: password ?? server.password,
+        database: database, commandTimeout: commandTimeout,
+        backoff: RedisBackoff(initial: .milliseconds(50), maximum: .milliseconds(300)))
+    let client = RedisClient(configuration: configuration, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+    return try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask {
+            try await client.run()
+            return nil
+        }
+        try await waitUntil("client connected") { client.isConnected }
+        group.addTask { try await body(client) }
+        defer { group.cancelAll() }
+        while let result = try await group.next() {
+            if let result { return result }
+        }
+        fatalError("unreachable")
+    }
+}
+
+struct TimedOut: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Polls `condition` every 10 ms for up to `timeout`.
+func waitUntil(_ what: String, timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    throw TimedOut(description: "timed out waiting for \(what)")
+}
+
+/// A key prefix unique to one test.
+func uniquePrefix(_ test: String = #function) -> String {
+    "test:\(test.prefix { $0 != "(" }):\(UUID().uuidString.prefix(8)):"
+}
