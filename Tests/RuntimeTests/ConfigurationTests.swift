@@ -35,7 +35,7 @@ struct ConfigurationTests {
         #expect(common.domains == ["localhost"])
         #expect(common.log == LogConfiguration(level: .info, format: .logfmt))
         #expect(common.admin == AdminConfiguration(host: "127.0.0.1", port: 9101))
-        #expect(common.redis == RedisConfiguration())
+        #expect(common.redis == RedisSettings())
         #expect(common.redis.host == "127.0.0.1" && common.redis.port == 6379 && common.redis.database == 0)
         #expect(common.redis.keyPrefix == "trellis:" && common.redis.password == nil)
         #expect(common.shutdownGraceSeconds == 10)
@@ -91,7 +91,7 @@ struct ConfigurationTests {
         #expect(config.common.admin == AdminConfiguration(host: "0.0.0.0", port: 9200))
         #expect(
             config.common.redis
-                == RedisConfiguration(
+                == RedisSettings(
                     host: "redis.internal", port: 6380, username: "trellis", password: "s3cret",
                     database: 2, keyPrefix: "t1:", commandTimeoutMilliseconds: 750))
         #expect(config.common.shutdownGraceSeconds == 25)

@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import Runtime
 import Testing
+import TestSupport
 
 /// Launches the real `trellis-router` executable, built beside the test bundle.
 @Suite("Process shell", .serialized)
@@ -59,8 +60,12 @@ struct ProcessTests {
     }
 
     @Test func routerServesHealthAndExitsZeroOnSIGTERM() async throws {
+      try await RedisServerFixture.with { redis in
         let port = try await Self.freePort()
-        let env = ["TRELLIS_ADMIN_PORT": "\(port)", "TRELLIS_SHUTDOWN_GRACE_SECONDS": "5", "TRELLIS_NODE_ID": "router-test"]
+        let env = [
+            "TRELLIS_ADMIN_PORT": "\(port)", "TRELLIS_SHUTDOWN_GRACE_SECONDS": "5", "TRELLIS_NODE_ID": "router-test",
+            "TRELLIS_REDIS_PORT": "\(redis.port)",
+        ]
         try await Self.withProcess("trellis-router", environment: env) { process, stderr in
             var healthy = false
             let deadline = ContinuousClock.now + .seconds(10)
@@ -72,7 +77,14 @@ struct ProcessTests {
                 }
             }
             #expect(healthy)
-            #expect(try await HTTPTestClient.request("/ready", port: port).status == 200)
+            var ready = try await HTTPTestClient.request("/ready", port: port)
+            for _ in 0..<100 where ready.status != 200 {
+                try await Task.sleep(for: .milliseconds(20))
+                ready = try await HTTPTestClient.request("/ready", port: port)
+            }
+            #expect(ready.status == 200)
+            // The node announced itself in Redis.
+            #expect(RawSocket.exchange(host: redis.host, port: redis.port, send: "HGET trellis:node:{router-test} role\r\n") == "$6\r\nrouter\r\n")
             #expect(try await HTTPTestClient.request("/metrics", port: port).status == 200)
 
             kill(process.processIdentifier, SIGTERM)
@@ -82,7 +94,10 @@ struct ProcessTests {
             let log = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             #expect(log.contains("label=trellis.router node.id=router-test role=router msg=started admin.address=127.0.0.1:\(port)"))
             #expect(log.contains("msg=stopped"))
+            // …and left cleanly.
+            #expect(RawSocket.exchange(host: redis.host, port: redis.port, send: "EXISTS trellis:node:{router-test}\r\n") == ":0\r\n")
         }
+      }
     }
 
     @Test func badConfigurationExitsWith78AndNamesTheKey() async throws {

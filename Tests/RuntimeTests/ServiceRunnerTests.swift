@@ -7,15 +7,17 @@ import ServiceLifecycle
 import ServiceLifecycleTestKit
 import Synchronization
 import Testing
+import TestSupport
 
 /// `TrellisProcess.runServices` in-process, driven by ServiceLifecycleTestKit
 /// instead of signals.
 @Suite("Service runner")
 struct ServiceRunnerTests {
     /// A context on an ephemeral admin port whose log lines land in `lines`.
-    static func context(grace: Int, lines: LineRecorder) -> TrellisContext {
+    static func context(grace: Int, lines: LineRecorder, redisPort: Int = 1) -> TrellisContext {
         var configuration = TrellisConfiguration(role: .router)
         configuration.common.admin.port = 0
+        configuration.common.redis.port = redisPort
         configuration.common.nodeID = "router-runner"
         configuration.common.shutdownGraceSeconds = grace
         let handler = StructuredLogHandler(label: "trellis.router", format: .logfmt, level: .info) { line in
@@ -58,8 +60,9 @@ struct ServiceRunnerTests {
     }
 
     @Test func servesAdminEndpointsAndStopsCleanly() async throws {
+      try await RedisServerFixture.with { redis in
         let lines = LineRecorder()
-        let context = Self.context(grace: 5, lines: lines)
+        let context = Self.context(grace: 5, lines: lines, redisPort: redis.port)
         context.readiness.register("polite ready")
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -83,6 +86,8 @@ struct ServiceRunnerTests {
         let log = lines.all.joined()
         #expect(log.contains("node.id=router-runner role=router msg=started admin.address=127.0.0.1:"))
         #expect(log.contains("msg=\"admin server stopped\""))
+        #expect(log.contains("msg=\"node deregistered\""))
+      }
     }
 
     @Test func overrunningTheGracePeriodIsAnError() async throws {

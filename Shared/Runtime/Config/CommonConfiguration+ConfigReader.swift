@@ -12,6 +12,8 @@ import Logging
 ///   `redis.prefix`, `redis.command_timeout_ms` (1…600000).
 /// - `storage.request_timeout_ms` (100…600000, default 5000).
 /// - `shutdown_grace_seconds` (1…600, default 10).
+/// - `heartbeat.interval_ms` (100…60000, default 1000), `heartbeat.ttl_ms`
+///   (500…600000, default 5000; at least twice the interval).
 extension CommonConfiguration {
     public init(role: Role, source: ConfigSource) throws(ConfigurationError) {
         let defaults = CommonConfiguration(role: role)
@@ -28,7 +30,7 @@ extension CommonConfiguration {
         admin = AdminConfiguration(
             host: try source.string("admin.host", default: defaults.admin.host),
             port: try source.int("admin.port", default: defaults.admin.port, in: 0...65535))
-        redis = RedisConfiguration(
+        redis = RedisSettings(
             host: try source.string("redis.host", default: defaults.redis.host),
             port: try source.int("redis.port", default: defaults.redis.port, in: 1...65535),
             username: try source.string("redis.username"),
@@ -41,6 +43,15 @@ extension CommonConfiguration {
             "storage.request_timeout_ms", default: defaults.storageRequestTimeoutMilliseconds, in: 100...600_000)
         shutdownGraceSeconds = try source.int(
             "shutdown_grace_seconds", default: defaults.shutdownGraceSeconds, in: 1...600)
+        heartbeatIntervalMilliseconds = try source.int(
+            "heartbeat.interval_ms", default: defaults.heartbeatIntervalMilliseconds, in: 100...60_000)
+        nodeTTLMilliseconds = try source.int(
+            "heartbeat.ttl_ms", default: defaults.nodeTTLMilliseconds, in: 500...600_000)
+        guard nodeTTLMilliseconds >= 2 * heartbeatIntervalMilliseconds else {
+            throw .invalid(
+                key: "heartbeat.ttl_ms", expected: "at least twice heartbeat.interval_ms (\(heartbeatIntervalMilliseconds))",
+                got: String(nodeTTLMilliseconds))
+        }
     }
 
     static func validateNodeID(_ id: String) throws(ConfigurationError) {

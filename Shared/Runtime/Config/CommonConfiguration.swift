@@ -8,11 +8,15 @@ public struct CommonConfiguration: Sendable, Equatable {
     public var domains: [String]
     public var log: LogConfiguration
     public var admin: AdminConfiguration
-    public var redis: RedisConfiguration
+    public var redis: RedisSettings
     /// How long a requester waits for storage before answering with a stanza error.
     public var storageRequestTimeoutMilliseconds: Int
     /// How long a graceful shutdown may take before the remaining services are cancelled.
     public var shutdownGraceSeconds: Int
+    /// How often the node refreshes its liveness record `node:{id}`.
+    public var heartbeatIntervalMilliseconds: Int = 1_000
+    /// How long `node:{id}` lives without a refresh; then the node counts as dead.
+    public var nodeTTLMilliseconds: Int = 5_000
 
     public init(
         role: Role,
@@ -20,7 +24,7 @@ public struct CommonConfiguration: Sendable, Equatable {
         domains: [String] = ["localhost"],
         log: LogConfiguration = .init(),
         admin: AdminConfiguration? = nil,
-        redis: RedisConfiguration = .init(),
+        redis: RedisSettings = .init(),
         storageRequestTimeoutMilliseconds: Int = 5_000,
         shutdownGraceSeconds: Int = 10
     ) {
@@ -72,7 +76,7 @@ public struct AdminConfiguration: Sendable, Equatable {
 }
 
 /// `redis.*`: the connection every process keeps to Redis.
-public struct RedisConfiguration: Sendable, Equatable {
+public struct RedisSettings: Sendable, Equatable {
     public var host: String
     public var port: Int
     public var username: String?
@@ -98,7 +102,7 @@ public struct RedisConfiguration: Sendable, Equatable {
     }
 }
 
-extension RedisConfiguration: CustomStringConvertible {
+extension RedisSettings: CustomStringConvertible {
     /// Never shows the password.
     public var description: String {
         "redis://\(username.map { "\($0)@" } ?? "")\(host):\(port)/\(database) prefix=\(keyPrefix)"

@@ -1,10 +1,10 @@
-/// The job a Trellis process does. Each executable runs exactly one role.
-public enum Role: String, Sendable, CaseIterable {
-    case c2s
-    case boshGateway = "bosh-gateway"
-    case router
-    case storage
+import Cluster
 
+/// The role a Trellis process plays: the cluster's `NodeRole`, with what the
+/// process shell needs to know about each.
+public typealias Role = NodeRole
+
+extension NodeRole {
     /// The label of the process logger, e.g. `trellis.c2s`.
     public var loggerLabel: String { "trellis.\(rawValue)" }
 

@@ -8,6 +8,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Cluster
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -98,8 +99,22 @@ public enum TrellisProcess {
                 ])
         }
         let watch = ShutdownWatch()
+        let heartbeat = NodeHeartbeat(
+            record: NodeRecord(
+                id: context.nodeID, role: configuration.role,
+                address: configuration.listenAddresses.first,
+                adminAddress: "\(configuration.common.admin.host):\(configuration.common.admin.port)",
+                vroute: configuration.role == .boshGateway ? configuration.bosh.vroute : nil,
+                startedAt: Int(Date().timeIntervalSince1970)),
+            redis: context.redis, keys: context.keys,
+            interval: .milliseconds(configuration.common.heartbeatIntervalMilliseconds),
+            ttl: .milliseconds(configuration.common.nodeTTLMilliseconds),
+            readiness: context.readiness, logger: logger)
+        // Start order: Redis, the heartbeat, the role's services, the admin
+        // server; a graceful shutdown runs it backwards, so the node deregisters
+        // after its services drained and Redis closes last.
         var groupConfiguration = ServiceGroupConfiguration(
-            services: try await makeServices(context) + [admin, watch],
+            services: [context.redis, heartbeat] + (try await makeServices(context)) + [admin, watch],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         // Dotted metadata keys, like the rest of Trellis's logs.

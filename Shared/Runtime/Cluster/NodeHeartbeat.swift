@@ -1,0 +1,78 @@
+import Cluster
+import Logging
+import Redis
+import ServiceLifecycle
+
+/// Keeps this process's liveness record in Redis (`docs/redis-protocol.md`,
+/// "Nodes"): every `interval` it writes `node:{id}` (a hash) with a TTL and adds
+/// the id to `nodes`, in one transaction. Because every beat rewrites the whole
+/// record, a node comes back by itself after a Redis restart or a stall that let
+/// its record expire. On graceful shutdown it deletes its record and leaves
+/// `nodes`. It also reports Redis reachability as the `redis` readiness check.
+public final class NodeHeartbeat: Service, Sendable {
+    public let record: NodeRecord
+    private let redis: RedisClient
+    private let keys: ClusterKeys
+    private let interval: Duration
+    private let ttl: Duration
+    private let readiness: Readiness
+    private let logger: Logger
+
+    public init(
+        record: NodeRecord, redis: RedisClient, keys: ClusterKeys, interval: Duration, ttl: Duration,
+        readiness: Readiness, logger: Logger
+    ) {
+        self.record = record
+        self.redis = redis
+        self.keys = keys
+        self.interval = interval
+        self.ttl = ttl
+        self.readiness = readiness
+        self.logger = logger
+        readiness.register(Self.readinessCheck)
+    }
+
+    /// The name of the readiness check this service drives.
+    public static let readinessCheck = "redis"
+
+    public func run() async throws {
+        var failing = false
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await beat()
+                if failing { logger.info("node record restored in redis") }
+                failing = false
+                readiness.set(Self.readinessCheck, passing: true)
+            } catch {
+                if !failing { logger.warning("node heartbeat failed", metadata: ["error": "\(error)"]) }
+                failing = true
+                readiness.set(Self.readinessCheck, passing: false)
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+        }
+        readiness.set(Self.readinessCheck, passing: false)
+        do {
+            try await deregister()
+            logger.info("node deregistered")
+        } catch {
+            logger.warning("node could not deregister; its record will expire", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// One beat: the record, its TTL and the membership, atomically.
+    public func beat() async throws {
+        let key = keys.node(record.id)
+        var hset: [any RESPArgument] = ["HSET", key]
+        for (field, value) in record.fields { hset += [field, value] }
+        _ = try await redis.transaction([
+            hset,
+            ["PEXPIRE", key, Int(ttl.components.seconds * 1000 + ttl.components.attoseconds / 1_000_000_000_000_000)],
+            ["SADD", keys.nodes, record.id.rawValue],
+        ])
+    }
+
+    /// Removes the record and the membership.
+    public func deregister() async throws {
+        _ = try await redis.transaction([["DEL", keys.node(record.id)], ["SREM", keys.nodes, record.id.rawValue]])
+    }
+}

@@ -1,0 +1,10 @@
+import Redis
+
+extension RedisSettings {
+    /// The Redis client configuration these settings describe.
+    public var clientConfiguration: RedisConfiguration {
+        RedisConfiguration(
+            host: host, port: port, username: username, password: password, database: database,
+            commandTimeout: .milliseconds(commandTimeoutMilliseconds))
+    }
+}
