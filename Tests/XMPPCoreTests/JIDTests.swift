@@ -200,6 +200,20 @@ struct JIDTests {
         }
     }
 
+    /// The ASCII fast path and the Unicode path must agree on every ASCII
+    /// character: appending a non-ASCII letter forces the slow path.
+    @Test func asciiFastPathAgreesWithUnicodePath() {
+        for value in UInt8(0)...0x7F {
+            let c = String(UnicodeScalar(value))
+            let local = (try? JID("\(c)x@b"))?.localpart
+            #expect((try? JID("\(c)x\u{E9}@b"))?.localpart == local.map { $0 + "\u{E9}" }, "localpart \(value)")
+            let domain = (try? JID("a@\(c)x"))?.domainpart
+            #expect((try? JID("a@\(c)x\u{E9}"))?.domainpart == domain.map { $0 + "\u{E9}" }, "domainpart \(value)")
+            let resource = (try? JID("a@b/\(c)x"))?.resourcepart
+            #expect((try? JID("a@b/\(c)x\u{E9}"))?.resourcepart == resource.map { $0 + "\u{E9}" }, "resource \(value)")
+        }
+    }
+
     @Test func errorsMapToJIDMalformed() {
         let error = JIDError.localpart(.empty)
         #expect(error.stanzaError.condition == .jidMalformed)
