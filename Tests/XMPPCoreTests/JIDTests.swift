@@ -77,6 +77,16 @@ struct JIDTests {
         }
     }
 
+    /// Normalisation is idempotent: re-parsing the string form gives the same JID.
+    @Test(arguments: 0..<valid.count)
+    func normalisationIsIdempotent(_ index: Int) throws {
+        let jid = try JID(Self.valid[index].0)
+        let again = try JID(jid.description)
+        #expect(again == jid)
+        #expect(again.description == jid.description)
+        #expect(try JID(localpart: jid.localpart, domainpart: jid.domainpart, resourcepart: jid.resourcepart) == jid)
+    }
+
     @Test func resourceIsEverythingAfterTheFirstSlash() throws {
         let jid = try JID("a@b/c@d/e")
         #expect(jid.localpart == "a")

@@ -21,15 +21,14 @@ extension JIDNormalization {
 
         var name: String
         if PRECIS.isASCII(input) {
-            var bytes = [UInt8]()
-            bytes.reserveCapacity(input.utf8.count)
+            var hasUppercase = false
             for byte in input.utf8 {
                 guard isAllowedASCIIInDomain(byte) else {
                     throw .domainpart(.disallowedCharacter(Unicode.Scalar(byte)))
                 }
-                bytes.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+                if byte >= 0x41 && byte <= 0x5A { hasUppercase = true }
             }
-            name = String(decoding: bytes, as: UTF8.self)
+            name = hasUppercase ? asciiLowercased(input) : String(input)
         } else {
             var mapped = String.UnicodeScalarView()
             for scalar in input.unicodeScalars {

@@ -24,15 +24,14 @@ enum JIDNormalization {
         let output: String
         if PRECIS.isASCII(input) {
             // ASCII fast path: width mapping and NFC are identities on ASCII.
-            var bytes = [UInt8]()
-            bytes.reserveCapacity(input.utf8.count)
+            var hasUppercase = false
             for byte in input.utf8 {
                 guard byte >= 0x21, byte <= 0x7E, !isForbiddenInLocalpart(UInt32(byte)) else {
                     throw .localpart(.disallowedCharacter(Unicode.Scalar(byte)))
                 }
-                bytes.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+                if byte >= 0x41 && byte <= 0x5A { hasUppercase = true }
             }
-            output = String(decoding: bytes, as: UTF8.self)
+            output = hasUppercase ? asciiLowercased(input) : String(input)
         } else {
             // RFC 8265 §3.3.2 rule 1: width mapping.
             var widthMapped = String.UnicodeScalarView()
@@ -55,6 +54,18 @@ enum JIDNormalization {
         let length = output.utf8.count
         if length > maximumPartLength { throw .localpart(.tooLong(bytes: length)) }
         return output
+    }
+
+    /// ASCII-only lowercasing of an all-ASCII string.
+    static func asciiLowercased(_ input: some StringProtocol) -> String {
+        String(unsafeUninitializedCapacity: input.utf8.count) { buffer in
+            var count = 0
+            for byte in input.utf8 {
+                buffer[count] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                count += 1
+            }
+            return count
+        }
     }
 
     // MARK: Resourcepart (RFC 7622 §3.4)
