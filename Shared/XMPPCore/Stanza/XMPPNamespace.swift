@@ -1,0 +1,43 @@
+/// XML namespace names used across XMPP.
+public enum XMPPNamespace {
+    /// RFC 6120 §4.8.3: content namespace of client-to-server streams.
+    public static let client = "jabber:client"
+    /// RFC 6120 §4.8.3: content namespace of server-to-server streams.
+    public static let server = "jabber:server"
+    /// RFC 6120 §4.8.1: the stream namespace (`stream:` prefix).
+    public static let streams = "http://etherx.jabber.org/streams"
+    /// RFC 6120 §4.9.3: stream error conditions.
+    public static let streamErrors = "urn:ietf:params:xml:ns:xmpp-streams"
+    /// RFC 6120 §8.3.3: stanza error conditions.
+    public static let stanzas = "urn:ietf:params:xml:ns:xmpp-stanzas"
+    /// RFC 6120 §6.4: SASL negotiation.
+    public static let sasl = "urn:ietf:params:xml:ns:xmpp-sasl"
+    /// RFC 6120 §5.4: STARTTLS negotiation.
+    public static let tls = "urn:ietf:params:xml:ns:xmpp-tls"
+    /// RFC 6120 §7.4: resource binding.
+    public static let bind = "urn:ietf:params:xml:ns:xmpp-bind"
+    /// RFC 3921 §3 (session establishment; optional per draft-cridland-xmpp-session).
+    public static let session = "urn:ietf:params:xml:ns:xmpp-session"
+    /// RFC 6121 §2.1: the roster.
+    public static let roster = "jabber:iq:roster"
+    /// XEP-0199: XMPP Ping.
+    public static let ping = "urn:xmpp:ping"
+    /// XEP-0030: service discovery, info.
+    public static let discoInfo = "http://jabber.org/protocol/disco#info"
+    /// XEP-0030: service discovery, items.
+    public static let discoItems = "http://jabber.org/protocol/disco#items"
+    /// XEP-0092: software version.
+    public static let version = "jabber:iq:version"
+    /// XEP-0054: vcard-temp.
+    public static let vcard = "vcard-temp"
+    /// XEP-0049: private XML storage.
+    public static let privateXML = "jabber:iq:private"
+    /// XEP-0203: delayed delivery.
+    public static let delay = "urn:xmpp:delay"
+    /// XEP-0124: BOSH.
+    public static let bosh = "http://jabber.org/protocol/httpbind"
+    /// XEP-0206: XMPP over BOSH.
+    public static let xbosh = "urn:xmpp:xbosh"
+    /// XML 1.0 / Namespaces in XML §3: the namespace bound to the `xml:` prefix.
+    public static let xml = "http://www.w3.org/XML/1998/namespace"
+}
