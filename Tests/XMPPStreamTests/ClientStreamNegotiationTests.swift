@@ -149,14 +149,14 @@ struct ClientStreamNegotiationTests {
     }
 
     @Test(arguments: [
-        (opening(namespace: "urn:wrong"), StreamErrorCondition.invalidNamespace),
+        (opening(namespace: "urn:wrong"), StreamError.Condition.invalidNamespace),
         (opening(defaultNamespace: "jabber:server"), .invalidNamespace),
         (opening(version: nil), .unsupportedVersion),
         (opening(version: "2.0"), .unsupportedVersion),
         (opening(to: "other.org"), .hostUnknown),
         (opening(to: nil), .hostUnknown),
     ])
-    func refusedHeadersGetAReplyHeaderThenTheError(_ header: StreamOpening, _ condition: StreamErrorCondition) {
+    func refusedHeadersGetAReplyHeaderThenTheError(_ header: StreamOpening, _ condition: StreamError.Condition) {
         var negotiation = ClientStreamNegotiation(configuration: configuration(), secured: false)
         let outputs = negotiation.streamOpened(header, streamID: "s")
         guard case .openStream = outputs.first, case .streamError(let got, _)? = outputs.last else {

@@ -77,7 +77,7 @@ extension ClientStreamNegotiation {
     }
 
     /// Ends the stream with an error; nothing more is read from it.
-    mutating func fail(_ condition: StreamErrorCondition, _ text: String?) -> [Output] {
+    mutating func fail(_ condition: StreamError.Condition, _ text: String?) -> [Output] {
         state = .closed
         return [.streamError(condition, text: text)]
     }

@@ -17,7 +17,7 @@ public struct ClientStreamNegotiation: Sendable {
         /// Write this element.
         case send(XMLElement)
         /// Write `<stream:error>` with this condition, then close the stream (RFC 6120 §4.9).
-        case streamError(StreamErrorCondition, text: String?)
+        case streamError(StreamError.Condition, text: String?)
         /// Close the stream (`</stream:stream>`) and then the connection.
         case closeStream
         /// After what was sent is flushed, start TLS on the connection (RFC 6120 §5.4.3.3).
