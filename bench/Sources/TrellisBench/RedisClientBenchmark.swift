@@ -10,7 +10,7 @@ struct RedisClientBenchmark: AsyncParsableCommand {
 
     @Option(help: "Requests per command type (SET, then GET).") var requests = 200_000
     @Option(help: "Commands per pipelined batch.") var pipeline = 16
-    @Option(help: "Batches in flight at once on the one connection.") var inFlight = 4
+    @Option(help: "Batches in flight at once on the one connection.") var inFlight = 16
     @Option(help: "Port of a redis-server on 127.0.0.1; by default the benchmark starts its own.") var port: Int?
 
     func run() async throws {
@@ -48,8 +48,9 @@ struct RedisClientBenchmark: AsyncParsableCommand {
         for command in ["SET", "GET"] {
             let theirs = reference[command] ?? 0
             print(String(
-                format: "redis %@: trellis (1 connection, %d batches in flight) %.0f req/s | redis-benchmark -P %d -c 50 %.0f req/s | -c 1 %.0f req/s | ratio vs -c 50: %.2f",
-                command, inFlight, ours[command] ?? 0, pipeline, theirs, single[command] ?? 0, (ours[command] ?? 0) / max(theirs, 1)))
+                format: "redis %@: trellis (1 connection, %d batches in flight) %.0f req/s | redis-benchmark -P %d: -c 1 %.0f req/s, -c 50 %.0f req/s | ratio vs -c 1: %.2f, vs -c 50: %.2f",
+                command, inFlight, ours[command] ?? 0, pipeline, single[command] ?? 0, theirs,
+                (ours[command] ?? 0) / max(single[command] ?? 0, 1), (ours[command] ?? 0) / max(theirs, 1)))
         }
     }
 
@@ -59,6 +60,7 @@ struct RedisClientBenchmark: AsyncParsableCommand {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
         process.arguments = ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no"]
         process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
         Thread.sleep(forTimeInterval: 0.5)
         return (port, process)
