@@ -34,6 +34,22 @@ extension XMLElement {
     /// Appends the element as XML text to `output`.
     public func write(to output: inout String, context: SerializationContext) {
         var context = context
+        // A prefixed attribute (`x:a` in `urn:x`) needs its prefix bound here unless
+        // the context already binds it. Binding a prefix hides any other namespace
+        // the context had under it, for this element and its children.
+        var declarations: [(prefix: String, namespace: String)] = []
+        for attribute in attributes {
+            guard let namespace = attribute.namespace, namespace != XMPPNamespace.xml,
+                let colon = attribute.name.firstIndex(of: ":")
+            else { continue }
+            let prefix = String(attribute.name[..<colon])
+            guard context.prefixes[namespace] != prefix, !declarations.contains(where: { $0.prefix == prefix }) else { continue }
+            declarations.append((prefix, namespace))
+        }
+        for declaration in declarations {
+            context.prefixes = context.prefixes.filter { $0.value != declaration.prefix }
+            context.prefixes[declaration.namespace] = declaration.prefix
+        }
         output += "<"
         let qualifiedName: String
         if let namespace, let prefix = context.prefixes[namespace] {
@@ -47,6 +63,13 @@ extension XMLElement {
             XMLEscaping.appendEscaped(namespace ?? "", to: &output, quote: true)
             output += "'"
             context.defaultNamespace = namespace
+        }
+        for declaration in declarations {
+            output += " xmlns:"
+            output += declaration.prefix
+            output += "='"
+            XMLEscaping.appendEscaped(declaration.namespace, to: &output, quote: true)
+            output += "'"
         }
         for attribute in attributes {
             output += " "
@@ -76,6 +99,7 @@ extension XMLElement {
 
 /// Escaping of character data and attribute values (XML 1.0 §2.4, §3.3.3).
 public enum XMLEscaping {
+
     /// Appends `string` escaped. `quote` also escapes both quote characters and
     /// whitespace that attribute normalisation would otherwise change.
     public static func appendEscaped(_ string: String, to output: inout String, quote: Bool) {
