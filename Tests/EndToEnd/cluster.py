@@ -1,0 +1,93 @@
+"""A cluster started by scripts/trellis for one test session, and small helpers
+to look at it: Redis through redis-cli, admin endpoints over HTTP."""
+
+import json
+import os
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LAUNCHER = os.path.join(ROOT, "scripts", "trellis")
+
+
+class Cluster:
+    def __init__(self, run_dir, net, routers=2, c2s=1, bosh=2):
+        self.run_dir = run_dir
+        self.net = net
+        self.counts = {"routers": routers, "c2s": c2s, "bosh": bosh}
+
+    # MARK: launcher
+
+    def launcher(self, *args, check=True, timeout=120):
+        return subprocess.run(
+            [LAUNCHER, "--run-dir", self.run_dir, *args], check=check, timeout=timeout,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def up(self):
+        self.launcher(
+            "up", "--detach", "--no-install", "--no-build", "--fresh", "--net", self.net,
+            "--routers", str(self.counts["routers"]), "--c2s", str(self.counts["c2s"]),
+            "--bosh", str(self.counts["bosh"]), timeout=300)
+
+    def down(self):
+        self.launcher("down", check=False)
+
+    def kill(self, role, index, signal="KILL"):
+        return json.loads(self.launcher("kill", role, str(index), "--signal", signal).stdout)["pid"]
+
+    def start(self, role, index):
+        return json.loads(self.launcher("start", role, str(index)).stdout)["pid"]
+
+    @property
+    def state(self):
+        with open(os.path.join(self.run_dir, "cluster.json")) as file:
+            return json.load(file)
+
+    def processes(self, role=None):
+        return [p for p in self.state["processes"] if role is None or p["role"] == role]
+
+    def process(self, role, index):
+        return next(p for p in self.processes(role) if p["index"] == index)
+
+    # MARK: looking inside
+
+    def redis(self, *command):
+        redis = self.state["redis"]
+        result = subprocess.run(
+            ["redis-cli", "-h", redis["host"], "-p", str(redis["port"]), "--raw", *command],
+            check=True, stdout=subprocess.PIPE, text=True, timeout=10)
+        return result.stdout.splitlines()
+
+    def key(self, name):
+        return self.state["redis"]["prefix"] + name
+
+    def admin(self, process, path):
+        """(status, body) of an admin endpoint; (None, '') when nothing answers."""
+        try:
+            with urllib.request.urlopen(f"http://{process['admin']}{path}", timeout=2) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+        except OSError:
+            return None, ""
+
+
+def wait_for(predicate, timeout, interval=0.05, what="condition"):
+    """Polls `predicate` until it is truthy; fails the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def pid_alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as file:
+            return file.read().split(") ")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
