@@ -74,6 +74,15 @@ let package = Package(
             path: "Shared/Cluster",
             swiftSettings: swiftSettings),
         .target(
+            name: "Gateway",
+            dependencies: [
+                "XMPPCore", "XMPPStream", "Cluster", "Redis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/Gateway",
+            swiftSettings: swiftSettings),
+        .target(
             name: "Runtime",
             dependencies: [
                 "Redis", "Cluster",
@@ -96,8 +105,19 @@ let package = Package(
         .target(
             name: "BOSHGateway", dependencies: ["XMPPCore"],
             path: "Services/bosh-gateway/Sources/BOSHGateway", swiftSettings: swiftSettings),
+        .target(
+            name: "C2S",
+            dependencies: [
+                "Gateway", "XMPPCore", "XMPPStream",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/c2s/Sources/C2S", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "C2SMain", dependencies: ["Runtime"],
+            name: "C2SMain", dependencies: ["Runtime", "C2S", "Gateway"],
             path: "Services/c2s/Main", swiftSettings: swiftSettings),
         .executableTarget(
             name: "BOSHGatewayMain", dependencies: ["Runtime"],

@@ -1,0 +1,98 @@
+import Gateway
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import ServiceLifecycle
+import XMPPCore
+import XMPPStream
+
+/// The c2s listeners: STARTTLS on `c2s.port` (RFC 6120 §5) and direct TLS on
+/// `c2s.tls_port` (XEP-0368, only with a certificate). On graceful shutdown it
+/// stops accepting and closes every client stream with `<system-shutdown/>`.
+public final class C2SServer: Service, Sendable {
+    public struct Settings: Sendable {
+        public var host: String
+        public var port: Int
+        public var tlsPort: Int?
+        public var idleTimeout: TimeAmount
+        var connection: C2SConnectionHandler.Settings
+
+        public init(
+            host: String, port: Int, tlsPort: Int?, idleTimeout: TimeAmount, handshakeTimeout: TimeAmount,
+            environment: GatewayEnvironment, negotiation: ClientStreamNegotiation.Configuration,
+            limits: XMLStreamParser.Limits, tlsContext: NIOSSLContext?
+        ) {
+            self.host = host
+            self.port = port
+            self.tlsPort = tlsPort
+            self.idleTimeout = idleTimeout
+            self.connection = .init(
+                environment: environment, negotiation: negotiation, limits: limits, tlsContext: tlsContext,
+                handshakeTimeout: handshakeTimeout)
+        }
+    }
+
+    let settings: Settings
+    let logger: Logger
+    let onListening: @Sendable ([SocketAddress]) -> Void
+
+    public init(settings: Settings, logger: Logger, onListening: @escaping @Sendable ([SocketAddress]) -> Void = { _ in }) {
+        self.settings = settings
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        var bound: [any Channel] = [try await bind(port: settings.port, directTLS: false)]
+        if let tlsPort = settings.tlsPort, settings.connection.tlsContext != nil {
+            bound.append(try await bind(port: tlsPort, directTLS: true))
+        }
+        let channels = bound
+        let addresses = channels.compactMap(\.localAddress)
+        for address in addresses { logger.info("c2s listening", metadata: ["address": "\(address)"]) }
+        onListening(addresses)
+
+        await withGracefulShutdownHandler {
+            for channel in channels { try? await channel.closeFuture.get() }
+        } onGracefulShutdown: {
+            for channel in channels { channel.close(promise: nil) }
+        }
+        await closeAllSessions()
+    }
+
+    private func bind(port: Int, directTLS: Bool) async throws -> any Channel {
+        let settings = self.settings
+        return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if directTLS, let context = settings.connection.tlsContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: settings.idleTimeout))
+                    try channel.pipeline.syncOperations.addHandler(
+                        C2SConnectionHandler(settings: settings.connection, secured: directTLS))
+                }
+            }
+            .bind(host: settings.host, port: port).get()
+    }
+
+    /// RFC 6120 §4.9.3.20: tell every client the server is going away, then give
+    /// their sessions a moment to leave the registry.
+    private func closeAllSessions() async {
+        let sessions = settings.connection.environment.sessions
+        let targets = sessions.all
+        guard !targets.isEmpty else { return }
+        logger.info("closing client streams", metadata: ["sessions": "\(targets.count)"])
+        await withTaskGroup(of: Void.self) { group in
+            for target in targets { group.addTask { await target.close(with: .systemShutdown) } }
+        }
+        let deadline = ContinuousClock.now + .seconds(3)
+        while sessions.count > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Gateway
+import NIOCore
+import NIOSSL
+
+/// A client session's TCP connection, as `SessionTransport`: every operation
+/// runs on the channel's event loop.
+struct ChannelTransport: SessionTransport {
+    let channel: any Channel
+    /// For STARTTLS; `nil` when no certificate is configured (or TLS is already on).
+    let tlsContext: NIOSSLContext?
+
+    func write(_ text: String) async -> Bool {
+        do {
+            try await channel.writeAndFlush(channel.allocator.buffer(string: text))
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// Writes `<proceed/>` and inserts the TLS handler in the same event-loop
+    /// turn, so the client's ClientHello can only reach the TLS handler.
+    func writeThenStartTLS(_ text: String) async -> Bool {
+        guard let tlsContext else { return false }
+        let channel = self.channel
+        do {
+            try await channel.eventLoop.flatSubmit { () -> EventLoopFuture<Void> in
+                let written = channel.write(channel.allocator.buffer(string: text))
+                do {
+                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext), position: .first)
+                } catch {
+                    return channel.eventLoop.makeFailedFuture(error)
+                }
+                channel.flush()
+                return written
+            }.get()
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    func close() async {
+        try? await channel.close()
+    }
+}

@@ -1,0 +1,109 @@
+import Cluster
+import Logging
+import Redis
+import ServiceLifecycle
+import XMPPCore
+
+/// Reads this gateway's `deliver:{node}` stream and writes each entry to its
+/// local session, acknowledging (`XACK`) a batch once every write in it is
+/// done. A delivery for a session that is no longer here goes back to the
+/// routers (field `undelivered`), which apply RFC 6121 §8.5.3 (another
+/// resource, offline storage, or an error).
+public final class DeliveryConsumer: Service, Sendable {
+    static let group = "gateway"
+
+    let redis: RedisClient
+    let keys: ClusterKeys
+    let node: NodeID
+    let sessions: LocalSessions
+    let routes: RouteQueue
+    let logger: Logger
+    let batchSize: Int
+
+    public init(
+        redis: RedisClient, keys: ClusterKeys, node: NodeID, sessions: LocalSessions, routes: RouteQueue,
+        logger: Logger, batchSize: Int = 256
+    ) {
+        self.redis = redis
+        self.keys = keys
+        self.node = node
+        self.sessions = sessions
+        self.routes = routes
+        self.logger = logger
+        self.batchSize = batchSize
+    }
+
+    public func run() async throws {
+        let key = keys.deliveries(node)
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await redis.xgroupCreate(key, group: Self.group, startAt: "0")
+                try await cancelWhenGracefulShutdown {
+                    try await self.redis.withDedicatedConnection { connection in
+                        // Entries read but not acknowledged before a Redis drop come first.
+                        var cursor = "0"
+                        while !Task.isCancelled {
+                            let batches = try await connection.xreadgroup(
+                                group: Self.group, consumer: self.node.rawValue, streams: [(key, cursor)],
+                                count: self.batchSize, block: .seconds(1))
+                            let entries = batches.flatMap(\.entries)
+                            if cursor == "0" && entries.isEmpty { cursor = ">" }
+                            guard !entries.isEmpty else { continue }
+                            await self.dispatch(entries)
+                            try await connection.xack(key, group: Self.group, ids: entries.map(\.id))
+                        }
+                    }
+                }
+            } catch is CancellationError {
+                break
+            } catch {
+                if Task.isCancelled || Task.isShuttingDownGracefully { break }
+                logger.warning("delivery stream unavailable, retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(500))
+            }
+        }
+    }
+
+    /// Writes every delivery of a batch; writes to one session stay in order.
+    func dispatch(_ entries: [RedisStreamEntry]) async {
+        await withTaskGroup(of: Void.self) { group in
+            var perSession: [String: [Delivery]] = [:]
+            var order: [String] = []
+            for entry in entries {
+                guard let delivery = Delivery(entry: entry) else {
+                    logger.error("dropping malformed delivery entry", metadata: ["entry.id": "\(entry.id)"])
+                    continue
+                }
+                if perSession[delivery.to] == nil { order.append(delivery.to) }
+                perSession[delivery.to, default: []].append(delivery)
+            }
+            for jid in order {
+                let deliveries = perSession[jid] ?? []
+                group.addTask { await self.deliver(deliveries, to: jid) }
+            }
+        }
+    }
+
+    private func deliver(_ deliveries: [Delivery], to jid: String) async {
+        for delivery in deliveries {
+            switch delivery {
+            case .stanza(_, let stanza):
+                if let target = sessions.target(for: jid), await target.deliver(stanza) { continue }
+                await returnToRouters(stanza, to: jid)
+            case .close(_, let session, let condition):
+                if let target = sessions.target(for: jid), target.sessionID == session {
+                    await target.close(with: condition)
+                }
+            }
+        }
+    }
+
+    private func returnToRouters(_ stanza: XMLElement, to jid: String) async {
+        guard let sender = stanza.from else { return }
+        do {
+            try await routes.submit(stanza, from: sender, undelivered: jid)
+        } catch {
+            logger.error("could not return an undelivered stanza to the routers", metadata: ["to": "\(jid)", "error": "\(error)"])
+        }
+    }
+}

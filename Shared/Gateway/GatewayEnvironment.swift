@@ -1,0 +1,35 @@
+import Cluster
+import Logging
+import Redis
+
+/// What every client session on a gateway node shares.
+public struct GatewayEnvironment: Sendable {
+    public var node: NodeID
+    public var keys: ClusterKeys
+    public var redis: any RedisCommandSender
+    public var registry: SessionRegistry
+    public var routes: RouteQueue
+    public var sessions: LocalSessions
+    public var credentials: any CredentialSource
+    public var maxResourcesPerAccount: Int
+    /// Secret behind the decoy credentials of unknown accounts (RFC 5802 §9); one per process.
+    public var decoySecret: [UInt8]
+    public var logger: Logger
+
+    public init(
+        node: NodeID, keys: ClusterKeys, redis: any RedisCommandSender, partitions: Int, sessions: LocalSessions,
+        credentials: any CredentialSource, maxResourcesPerAccount: Int, logger: Logger,
+        decoySecret: [UInt8] = (0..<32).map { _ in UInt8.random(in: 0...255) }
+    ) {
+        self.node = node
+        self.keys = keys
+        self.redis = redis
+        self.registry = SessionRegistry(redis: redis, keys: keys, node: node)
+        self.routes = RouteQueue(redis: redis, keys: keys, partitions: partitions, node: node)
+        self.sessions = sessions
+        self.credentials = credentials
+        self.maxResourcesPerAccount = maxResourcesPerAccount
+        self.decoySecret = decoySecret
+        self.logger = logger
+    }
+}

@@ -1,0 +1,39 @@
+import Synchronization
+import XMPPCore
+
+/// A live client session on this gateway, as deliveries see it.
+public protocol DeliveryTarget: AnyObject, Sendable {
+    /// The stream id, unique per session.
+    var sessionID: String { get }
+    /// Writes the stanza to the client; returns once it is written (or the
+    /// connection is gone, returning `false`).
+    func deliver(_ stanza: XMLElement) async -> Bool
+    /// Ends the stream with this stream error.
+    func close(with condition: StreamError.Condition) async
+}
+
+/// The sessions bound on this gateway node, by full JID.
+public final class LocalSessions: Sendable {
+    private let sessions = Mutex<[String: any DeliveryTarget]>([:])
+
+    public init() {}
+
+    public func add(_ target: any DeliveryTarget, jid: String) {
+        sessions.withLock { $0[jid] = target }
+    }
+
+    /// Removes `jid` only if it is still `target` (a successor stays).
+    public func remove(jid: String, sessionID: String) {
+        sessions.withLock { table in
+            if table[jid]?.sessionID == sessionID { table[jid] = nil }
+        }
+    }
+
+    public func target(for jid: String) -> (any DeliveryTarget)? {
+        sessions.withLock { $0[jid] }
+    }
+
+    public var count: Int { sessions.withLock { $0.count } }
+
+    public var all: [any DeliveryTarget] { sessions.withLock { Array($0.values) } }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// One bound resource in the session registry (`sessions:{bare}` field value, JSON).
+/// See docs/redis-protocol.md, "Session registry".
+public struct SessionRecord: Sendable, Hashable, Codable {
+    /// The gateway node that holds the connection.
+    public var node: String
+    /// Unique per stream (the stream id), so a replaced session's cleanup never
+    /// removes its successor's record.
+    public var session: String
+    /// Presence priority of the last available presence (RFC 6121 §4.7.2.3), 0 until one is sent.
+    public var priority: Int
+    /// The session sent initial presence and has not gone unavailable (RFC 6121 §4.2).
+    public var available: Bool
+    /// The session requested the roster (an "interested resource", RFC 6121 §2.1.6).
+    public var interested: Bool
+    /// The last available presence stanza, serialized, for probes (RFC 6121 §4.3.2).
+    public var presence: String?
+    /// Milliseconds since 1970 when the resource was bound.
+    public var since: Int64
+
+    public init(
+        node: String, session: String, priority: Int = 0, available: Bool = false, interested: Bool = false,
+        presence: String? = nil, since: Int64 = Int64(Date().timeIntervalSince1970 * 1000)
+    ) {
+        self.node = node
+        self.session = session
+        self.priority = priority
+        self.available = available
+        self.interested = interested
+        self.presence = presence
+        self.since = since
+    }
+
+    public func encoded() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+
+    public init?(json: String) {
+        guard let record = try? JSONDecoder().decode(SessionRecord.self, from: Data(json.utf8)) else { return nil }
+        self = record
+    }
+}
