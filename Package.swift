@@ -100,7 +100,12 @@ let package = Package(
 
         // MARK: Services (library + ~40-line main each)
         .target(
-            name: "Router", dependencies: ["XMPPCore", "Cluster"],
+            name: "Router",
+            dependencies: [
+                "XMPPCore", "Cluster", "Redis", "Gateway",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Services/router/Sources/Router", swiftSettings: swiftSettings),
         .target(
             name: "BOSHGateway", dependencies: ["XMPPCore"],
@@ -154,7 +159,7 @@ let package = Package(
             name: "XMPPStreamTests", dependencies: ["XMPPStream"],
             path: "Tests/XMPPStreamTests", swiftSettings: swiftSettings),
         .testTarget(
-            name: "RouterTests", dependencies: ["Router"],
+            name: "RouterTests", dependencies: ["Router", "Cluster", "Gateway", "XMPPCore"],
             path: "Tests/RouterTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "BOSHGatewayTests", dependencies: ["BOSHGateway"],

@@ -246,6 +246,7 @@ public final class ClientSession {
         case .stamped:
             break
         }
+        let wasAvailable = record.available
         if let updated = SessionPresenceTracking.apply(stanza, to: record), updated != record {
             record = updated
             self.record = updated
@@ -256,7 +257,8 @@ public final class ClientSession {
             }
         }
         do {
-            try await environment.routes.submit(stanza, from: jid)
+            let initial = !wasAvailable && record.available && stanza.name == "presence"
+            try await environment.routes.submit(stanza, from: jid, initialPresence: initial)
         } catch {
             // Not accepted: tell the sender rather than drop it silently.
             logger.warning("could not hand a stanza to the routers", metadata: ["error": "\(error)"])

@@ -22,14 +22,35 @@ public struct RouteQueue: Sendable {
     /// Returns the stream entry id once Redis has it: from then on the stanza is
     /// accepted and will not be lost.
     ///
-    /// - Parameter undelivered: set when a gateway hands back a stanza it could
-    ///   not write because the session of this full JID is gone; the router then
-    ///   applies RFC 6121 §8.5.3 instead of routing it afresh.
+    /// - Parameters:
+    ///   - undelivered: set when a stanza comes back because the session of this
+    ///     full JID is gone (a gateway could not write it, or the sweeper found
+    ///     it on a dead node); the router then applies RFC 6121 §8.5.3 instead
+    ///     of routing it afresh. Such an entry names no sender node: the sender
+    ///     is not on this node, and routers look its session up when they need it.
+    ///   - senderGone: the sender's session no longer exists (the sweeper
+    ///     speaking for a dead node's session); the entry names no node.
+    ///   - initialPresence: the stanza is the session's initial presence (RFC
+    ///     6121 §4.2), so routers also send probes' answers, pending
+    ///     subscription requests and offline messages.
     @discardableResult
-    public func submit(_ stanza: XMLElement, from sender: JID, undelivered: String? = nil) async throws -> String {
-        let partition = partitioning.partition(forBare: sender.bare.description)
-        var fields = [("from", sender.description), ("node", node.rawValue), ("stanza", StanzaWire.encode(stanza))]
+    public func submit(
+        _ stanza: XMLElement, from sender: JID, undelivered: String? = nil, senderGone: Bool = false,
+        initialPresence: Bool = false
+    ) async throws -> String {
+        try await redis.xadd(
+            keys.route(partition: partitioning.partition(forBare: sender.bare.description)),
+            fields: Self.fields(stanza, from: sender, node: undelivered == nil && !senderGone ? node.rawValue : "",
+                                undelivered: undelivered, initialPresence: initialPresence))
+    }
+
+    /// The fields of a `route:{p}` entry (docs/redis-protocol.md).
+    public static func fields(
+        _ stanza: XMLElement, from sender: JID, node: String, undelivered: String? = nil, initialPresence: Bool = false
+    ) -> [(String, String)] {
+        var fields = [("from", sender.description), ("node", node), ("stanza", StanzaWire.encode(stanza))]
         if let undelivered { fields.append(("undelivered", undelivered)) }
-        return try await redis.xadd(keys.route(partition: partition), fields: fields)
+        if initialPresence { fields.append(("initial", "1")) }
+        return fields
     }
 }

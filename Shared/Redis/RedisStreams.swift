@@ -25,7 +25,7 @@ public struct RedisStreamEntry: Sendable, Hashable {
     }
 
     /// Parses `[id, [field, value, …]]`; `nil` for an entry deleted meanwhile.
-    init?(reply: RESPValue) {
+    public init?(reply: RESPValue) {
         guard let parts = reply.array, parts.count == 2, let id = parts[0].string, let flat = parts[1].array else {
             return nil
         }

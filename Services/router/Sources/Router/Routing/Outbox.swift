@@ -1,0 +1,33 @@
+import Cluster
+import Gateway
+import XMPPCore
+
+/// What routing one entry produced: deliveries to gateway nodes. The worker
+/// queues them in the same `MULTI` as the entry's `XACK`, so an entry's
+/// deliveries are queued exactly once (docs/redis-protocol.md).
+public struct Outbox: Sendable, Hashable {
+    public struct Outgoing: Sendable, Hashable {
+        public var node: String
+        public var delivery: Delivery
+    }
+
+    public private(set) var outgoing: [Outgoing] = []
+
+    public init() {}
+
+    /// Sends `stanza` to the session of `to` (a full JID) on `node`.
+    public mutating func deliver(_ stanza: XMLElement, to: JID, node: String) {
+        var stanza = stanza
+        stanza[attribute: "to"] = to.description
+        outgoing.append(Outgoing(node: node, delivery: .stanza(to: to.description, stanza)))
+    }
+
+    public var isEmpty: Bool { outgoing.isEmpty }
+
+    /// The stanzas addressed to `jid`, in order (for tests).
+    public func stanzas(to jid: String) -> [XMLElement] {
+        outgoing.compactMap {
+            if case .stanza(let to, let stanza) = $0.delivery, to == jid { stanza } else { nil }
+        }
+    }
+}

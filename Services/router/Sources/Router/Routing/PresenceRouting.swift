@@ -1,0 +1,101 @@
+import Cluster
+import Gateway
+import XMPPCore
+
+/// RFC 6121 §4: presence broadcast, probes, directed presence, and the
+/// subscription stanzas (§3, in SubscriptionRouting.swift).
+extension RoutingPass {
+    mutating func routePresence(to target: JID?) async throws {
+        switch stanza[attribute: "type"] {
+        case nil, "unavailable":
+            if let target {
+                directPresence(to: target, sessions: await sessions(of: target))
+            } else {
+                try await broadcastPresence()
+            }
+        case "probe":
+            // §4.3: clients may probe a contact they are subscribed to.
+            if let target { try await answerProbe(for: target) }
+        case "subscribe", "subscribed", "unsubscribe", "unsubscribed":
+            if let target, target.localpart != nil { try await routeSubscription(to: target.bare) }
+        case "error":
+            if let target { directPresence(to: target, sessions: await sessions(of: target)) }
+        default:
+            bounce(StanzaError(.badRequest, text: "unknown presence type"))
+        }
+    }
+
+    /// §4.6: directed presence to a full JID reaches that session; to a bare JID,
+    /// every available session.
+    mutating func directPresence(to target: JID, sessions: [String: SessionRecord]) {
+        if let resource = target.resourcepart {
+            if let record = sessions[resource] { outbox.deliver(stanza, to: target, node: record.node) }
+            return
+        }
+        deliver(stanza, to: target, sessions: sessions.filter { $0.value.available }.sorted { $0.key < $1.key })
+    }
+
+    /// §4.2.2 / §4.4.2 / §4.5.2: broadcast to every contact subscribed to the
+    /// user (`from`, `both`) and to the user's own available resources; after
+    /// initial presence also the probes' answers (§4.3.2), pending subscription
+    /// requests (§3.1.3) and offline messages (XEP-0160).
+    mutating func broadcastPresence() async throws {
+        let roster: [RosterContact]
+        do {
+            roster = try await context.roster(of: sender.bare)
+        } catch is StorageCallError {
+            roster = []  // storage is away: the user's own resources still hear it
+        }
+        for contact in roster where contact.state.contactSeesUser {
+            let sessions = await self.sessions(of: contact.jid)
+            deliver(stanza, to: contact.jid, sessions: sessions.filter { $0.value.available }.sorted { $0.key < $1.key })
+        }
+        let own = await sessions(of: sender.bare)
+        deliver(stanza, to: sender.bare, sessions: own.filter { $0.value.available }.sorted { $0.key < $1.key })
+
+        guard entry.initialPresence, stanza[attribute: "type"] == nil else { return }
+        for contact in roster where contact.state.userSeesContact {
+            await sendPresences(of: contact.jid)
+        }
+        for contact in roster where contact.state.pendingIn {
+            var request = XMLElement("presence", namespace: XMPPNamespace.client, attributes: ["type": "subscribe"])
+            request[attribute: "from"] = contact.jid.bare.description
+            reply(request)
+        }
+        if (stanza.priority ?? 0) >= 0 { try await deliverOfflineMessages() }
+    }
+
+    /// The last available presence of each of `contact`'s sessions, to the sender.
+    mutating func sendPresences(of contact: JID) async {
+        let sessions = await self.sessions(of: contact)
+        for (resource, record) in sessions.sorted(by: { $0.key < $1.key }) where record.available {
+            guard let text = record.presence, var presence = StanzaWire.decode(text),
+                let full = try? contact.bare.with(resource: resource)
+            else { continue }
+            presence[attribute: "from"] = full.description
+            reply(presence)
+        }
+    }
+
+    /// A probe from the user: answered only for contacts the user may see.
+    mutating func answerProbe(for target: JID) async throws {
+        let roster = (try? await context.roster(of: sender.bare)) ?? []
+        guard roster.contains(where: { $0.jid == target.bare && $0.state.userSeesContact }) else { return }
+        await sendPresences(of: target)
+    }
+
+    /// XEP-0160 §4: messages stored while the user was away, handed over and
+    /// deleted by storage in one step, delivered to the resource that came online.
+    mutating func deliverOfflineMessages() async throws {
+        let result: [String: StorageValue]
+        do {
+            result = try await storage(.offlineTake, ["user": sender.bare.description])
+        } catch is StorageCallError {
+            return  // storage is away: they stay stored until the next login
+        }
+        for case .string(let text) in result["messages"]?.list ?? [] {
+            guard let message = StanzaWire.decode(text) else { continue }
+            reply(message)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Cluster
+import Redis
+import XMPPCore
+
+/// One entry of a `route:{p}` stream, as a gateway (or the sweeper) wrote it
+/// (docs/redis-protocol.md, "Into the routers").
+public struct RouteEntry: Sendable, Hashable {
+    /// The stream entry id; routing derives its storage request ids from it, so a
+    /// re-processed entry repeats the same (idempotent) requests.
+    public var id: String
+    /// The sender's full JID, as the gateway stamped it.
+    public var sender: JID
+    /// The gateway node that holds the sender's session: error replies go there.
+    public var senderNode: String
+    public var stanza: XMLElement
+    /// Set when a gateway could not write this stanza to the session of this
+    /// full JID (it had gone): RFC 6121 §8.5.3.2 applies.
+    public var undelivered: JID?
+    /// The presence is the session's initial presence (RFC 6121 §4.2): probes,
+    /// pending subscription requests and offline messages follow it.
+    public var initialPresence: Bool
+
+    public init(
+        id: String, sender: JID, senderNode: String, stanza: XMLElement, undelivered: JID? = nil,
+        initialPresence: Bool = false
+    ) {
+        self.id = id
+        self.sender = sender
+        self.senderNode = senderNode
+        self.stanza = stanza
+        self.undelivered = undelivered
+        self.initialPresence = initialPresence
+    }
+
+    /// `nil` for an entry that is not a valid route entry (it is acknowledged and dropped).
+    public init?(_ entry: RedisStreamEntry) {
+        guard let from = entry["from"], let sender = try? JID(from), let node = entry["node"],
+            let text = entry["stanza"], let stanza = StanzaWire.decode(text), stanza.isStanza
+        else { return nil }
+        self.init(
+            id: entry.id, sender: sender, senderNode: node, stanza: stanza,
+            undelivered: entry["undelivered"].flatMap { try? JID($0) }, initialPresence: entry["initial"] == "1")
+    }
+}

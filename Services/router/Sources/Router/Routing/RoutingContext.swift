@@ -1,0 +1,28 @@
+import Cluster
+import Gateway
+import XMPPCore
+
+/// One contact of a user's roster, as routing needs it: who, and how presence
+/// flows between them (RFC 6121 §2.1.2.5).
+public struct RosterContact: Sendable, Hashable {
+    public var jid: JID
+    public var state: SubscriptionState
+
+    public init(jid: JID, state: SubscriptionState) {
+        self.jid = jid
+        self.state = state
+    }
+}
+
+/// What the routing rules may look up or ask for. The worker implements it over
+/// Redis and the storage service; unit tests implement it over tables.
+public protocol RoutingContext: Sendable {
+    /// The domains this cluster serves.
+    var domains: Set<String> { get }
+    /// Every bound session of a user, by resource (`sessions:{bare}`).
+    func sessions(of user: JID) async throws -> [String: SessionRecord]
+    /// The user's roster (through the storage service's cache).
+    func roster(of user: JID) async throws -> [RosterContact]
+    /// One storage request. `requestID` makes a retried mutation harmless.
+    func storage(_ operation: StorageOperation, _ arguments: [String: String], requestID: String) async throws -> StorageReply
+}

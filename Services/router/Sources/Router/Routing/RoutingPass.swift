@@ -1,0 +1,87 @@
+import Cluster
+import Gateway
+import XMPPCore
+
+/// Routing one `route:{p}` entry: the rules read what they need through the
+/// context and write deliveries into the outbox. Storage request ids derive
+/// from the entry id, so routing the same entry again (after a router died
+/// before acknowledging it) repeats the same idempotent requests.
+public struct RoutingPass: Sendable {
+    public let entry: RouteEntry
+    public let context: any RoutingContext
+    public internal(set) var outbox = Outbox()
+    var requests = 0
+    /// The gateway node of the sender's session, for replies; looked up in the
+    /// registry when the entry does not name it (`resolveSenderNode`).
+    var senderNode: String?
+
+    public init(entry: RouteEntry, context: any RoutingContext) {
+        self.entry = entry
+        self.context = context
+        self.senderNode = entry.senderNode.isEmpty ? nil : entry.senderNode
+    }
+
+    /// Finds the sender's gateway in the registry when the entry does not say.
+    mutating func resolveSenderNode() async {
+        guard senderNode == nil, let resource = sender.resourcepart else { return }
+        senderNode = await sessions(of: sender)[resource]?.node
+    }
+
+    var stanza: XMLElement { entry.stanza }
+    var sender: JID { entry.sender }
+
+    mutating func nextRequestID() -> String {
+        requests += 1
+        return "\(entry.id):\(requests)"
+    }
+
+    /// Asks storage. Throws `StorageCallError` for an answer that is not a
+    /// success (or none in time); any other error (Redis unreachable: the
+    /// request was never queued) propagates, and the worker routes the entry
+    /// again later instead of acknowledging it.
+    mutating func storage(_ operation: StorageOperation, _ arguments: [String: String]) async throws -> [String: StorageValue] {
+        let reply = try await context.storage(operation, arguments, requestID: nextRequestID())
+        guard reply.ok else {
+            let condition = reply.error.flatMap(StanzaError.Condition.init(rawValue:)) ?? .internalServerError
+            throw StorageCallError.refused(StanzaError(condition, text: reply.text))
+        }
+        return reply.result ?? [:]
+    }
+
+    /// The user's sessions, or none when the registry cannot be read (the
+    /// stanza is then treated as for an offline user, never lost).
+    func sessions(of user: JID) async -> [String: SessionRecord] {
+        (try? await context.sessions(of: user.bare)) ?? [:]
+    }
+
+    // MARK: Replies to the sender
+
+    /// Sends `stanza` to the sender's session (on the gateway that routed it).
+    mutating func reply(_ stanza: XMLElement) {
+        guard let senderNode else { return }  // the sender is gone: nobody to tell
+        outbox.deliver(stanza, to: sender, node: senderNode)
+    }
+
+    /// Answers the routed stanza with an error, unless it is an error itself (RFC 6120 §8.3.1).
+    mutating func bounce(_ error: StanzaError) {
+        var original = stanza
+        if original[attribute: "to"] == nil { original[attribute: "to"] = sender.bare.description }
+        guard let reply = original.errorReply(error) else { return }
+        self.reply(reply)
+    }
+
+    /// Delivers to every session in `targets` of `user`.
+    mutating func deliver(_ stanza: XMLElement, to user: JID, sessions targets: [(String, SessionRecord)]) {
+        for (resource, record) in targets {
+            guard let full = try? user.bare.with(resource: resource) else { continue }
+            outbox.deliver(stanza, to: full, node: record.node)
+        }
+    }
+}
+
+extension JID {
+    /// This JID's bare part with `resource`.
+    func with(resource: String) throws -> JID {
+        try JID(localpart: localpart, domainpart: domainpart, resourcepart: resource)
+    }
+}

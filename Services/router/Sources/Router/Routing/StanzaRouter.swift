@@ -1,0 +1,43 @@
+import Cluster
+import XMPPCore
+
+/// The entry point of routing: validates the stanza, then hands it to the rule
+/// for its kind and address (Prosody's `message/bare`, `iq/host`, … events).
+/// Anything no rule takes gets `service-unavailable` (RFC 6120 §10.5.4).
+extension RoutingPass {
+    /// Routes the entry. Throws only when a part of the cluster it needs is
+    /// unreachable; the worker then leaves the entry to be routed again.
+    public mutating func route() async throws {
+        guard let kind = stanza.stanzaKind else { return }
+        await resolveSenderNode()
+        // RFC 6120 §8.1.1.1: no `to` means the sender's own account.
+        let target: JID
+        if let to = stanza[attribute: "to"] {
+            guard let parsed = try? JID(to) else {
+                bounce(StanzaError(.jidMalformed))
+                return
+            }
+            target = parsed
+        } else {
+            target = sender.bare
+        }
+        // RFC 6120 §10.4: no s2s yet, so every other domain is unreachable.
+        guard context.domains.contains(target.domainpart) else {
+            if kind != .presence { bounce(StanzaError(.remoteServerNotFound)) }
+            return
+        }
+        switch kind {
+        case .message:
+            if target.localpart == nil {
+                // §10.3: a message to the server itself; none is handled yet.
+                if stanza.messageType != .error, stanza.messageType != .headline { bounce(StanzaError(.serviceUnavailable)) }
+            } else {
+                try await routeMessage(to: target)
+            }
+        case .presence:
+            try await routePresence(to: stanza[attribute: "to"] == nil ? nil : target)
+        case .iq:
+            try await routeIQ(to: target)
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Cluster
+import Gateway
+import Logging
+import Redis
+import ServiceLifecycle
+
+/// A router process's work: keep partition leases, route the entries of the
+/// partitions it holds in order, and queue each entry's deliveries in the same
+/// `MULTI` as its `XACK` (docs/routing.md).
+public final class RouterWorker: Service, Sendable {
+    public static let group = "routers"
+
+    let redis: RedisClient
+    let keys: ClusterKeys
+    let context: any RoutingContext
+    let leases: PartitionLeaseKeeper
+    let partitions: Int
+    let batchSize: Int
+    let beatInterval: Duration
+    let logger: Logger
+
+    public init(
+        redis: RedisClient, keys: ClusterKeys, node: NodeID, partitions: Int, batchSize: Int,
+        context: any RoutingContext, logger: Logger, leaseDuration: Duration = .seconds(5),
+        beatInterval: Duration = .seconds(1)
+    ) {
+        self.redis = redis
+        self.keys = keys
+        self.context = context
+        self.partitions = partitions
+        self.batchSize = batchSize
+        self.beatInterval = beatInterval
+        self.logger = logger
+        self.leases = PartitionLeaseKeeper(
+            redis: redis, keys: keys,
+            leases: PartitionLeases(me: node, assignment: PartitionAssignment(partitions: partitions), leaseDuration: leaseDuration))
+    }
+
+    public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.keepLeases() }
+            group.addTask { await self.consume() }
+            await group.waitForAll()
+        }
+        await leases.releaseAll()
+    }
+
+    // MARK: Leases
+
+    func keepLeases() async {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await leases.beat()
+            } catch {
+                logger.warning("partition leases: redis unavailable", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: beatInterval)
+        }
+    }
+
+    // MARK: Consuming
+
+    func consume() async {
+        var groupsReady = false
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                if !groupsReady {
+                    try await createGroups()
+                    groupsReady = true
+                }
+                try await cancelWhenGracefulShutdown {
+                    try await self.redis.withDedicatedConnection { connection in
+                        while !Task.isCancelled {
+                            try await self.claimTakenOverPartitions()
+                            let owned = self.leases.processable()
+                            guard !owned.isEmpty else {
+                                try await Task.sleep(for: .milliseconds(100))
+                                continue
+                            }
+                            let batches = try await connection.xreadgroup(
+                                group: Self.group, consumer: self.leases.me.rawValue,
+                                streams: owned.map { (self.keys.route(partition: $0), ">") }, count: self.batchSize,
+                                block: .milliseconds(500))
+                            for batch in batches {
+                                try await self.process(batch.entries, stream: batch.stream)
+                            }
+                        }
+                    }
+                }
+            } catch is CancellationError {
+                break
+            } catch {
+                if Task.isCancelled || Task.isShuttingDownGracefully { break }
+                groupsReady = false
+                logger.warning("routing paused: redis unavailable", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(500))
+            }
+        }
+    }
+
+    func createGroups() async throws {
+        for partition in 0..<partitions {
+            try await redis.xgroupCreate(keys.route(partition: partition), group: Self.group, startAt: "0")
+        }
+    }
+
+    /// A partition this router just took over may hold entries its previous
+    /// owner read but never acknowledged (it died): route those first, in order.
+    /// This router's own pending entries (after a Redis drop) are among them.
+    func claimTakenOverPartitions() async throws {
+        for partition in leases.takeUnclaimed().sorted() {
+            let stream = keys.route(partition: partition)
+            var cursor = "0-0"
+            repeat {
+                let claimed = try await redis.xautoclaim(
+                    stream, group: Self.group, consumer: leases.me.rawValue, minIdle: .zero, start: cursor, count: batchSize)
+                try await process(claimed.entries, stream: stream)
+                cursor = claimed.next
+            } while cursor != "0-0"
+        }
+    }
+
+    /// Routes entries of one partition strictly in order. An entry whose routing
+    /// needs a part of the cluster that is away stays pending, and so do the
+    /// ones after it (RFC 6120 §10.1 order): the error surfaces and the loop
+    /// comes back to them through the claim on the next pass.
+    func process(_ entries: [RedisStreamEntry], stream: String) async throws {
+        guard let partition = Int(stream.split(separator: "{").last?.dropLast() ?? "") else { return }
+        for entry in entries {
+            guard leases.mayProcess(partition) else {
+                // The lease is at risk: leave the rest pending; whoever holds
+                // the partition next (maybe this router) claims them first.
+                leases.markUnclaimed(partition)
+                return
+            }
+            var outbox = Outbox()
+            if let routeEntry = RouteEntry(entry) {
+                var pass = RoutingPass(entry: routeEntry, context: context)
+                do {
+                    try await pass.route()
+                } catch {
+                    leases.markUnclaimed(partition)
+                    throw error
+                }
+                outbox = pass.outbox
+            } else {
+                logger.error("dropping a malformed route entry", metadata: ["entry.id": "\(entry.id)"])
+            }
+            try await commit(outbox, acknowledging: entry.id, stream: stream)
+        }
+    }
+
+    /// Queues the deliveries and acknowledges the entry in one transaction.
+    func commit(_ outbox: Outbox, acknowledging id: String, stream: String) async throws {
+        var commands: [[any RESPArgument]] = []
+        for outgoing in outbox.outgoing {
+            guard let node = NodeID(outgoing.node) else { continue }
+            var command: [any RESPArgument] = ["XADD", keys.deliveries(node), "*"]
+            for (field, value) in outgoing.delivery.fields { command += [field, value] }
+            commands.append(command)
+        }
+        commands.append(["XACK", stream, Self.group, id])
+        commands.append(["XDEL", stream, id])
+        _ = try await redis.transaction(commands)
+    }
+}

@@ -1,0 +1,101 @@
+import Cluster
+import Gateway
+import Synchronization
+import XMPPCore
+@testable import Router
+
+/// A `RoutingContext` over in-memory tables: the cluster as a rule sees it,
+/// for rule tests without Redis or storage.
+final class TableRoutingContext: RoutingContext, Sendable {
+    let domains: Set<String> = ["example.com"]
+    private let tables = Mutex(Tables())
+
+    struct Tables {
+        var sessions: [String: [String: SessionRecord]] = [:]
+        var rosters: [String: [RosterContact]] = [:]
+        var accounts: Set<String> = []
+        var offline: [String: [String]] = [:]
+        var offlineCap = 100
+        var requests: [(StorageOperation, [String: String], String)] = []
+        var storageDown = false
+    }
+
+    /// Binds `jid` (full) on `node`.
+    func bind(_ jid: String, node: String = "c2s-1", available: Bool = true, priority: Int = 0) {
+        let full = try! JID(jid)
+        let presence = available ? "<presence from='\(jid)'><priority>\(priority)</priority></presence>" : nil
+        tables.withLock {
+            $0.accounts.insert(full.bare.description)
+            $0.sessions[full.bare.description, default: [:]][full.resourcepart!] = SessionRecord(
+                node: node, session: "s-\(jid)", priority: priority, available: available, interested: true, presence: presence)
+        }
+    }
+
+    func addAccount(_ bare: String) { tables.withLock { _ = $0.accounts.insert(bare) } }
+
+    func setRoster(_ user: String, _ contacts: [(String, SubscriptionState)]) {
+        tables.withLock { $0.rosters[user] = contacts.map { RosterContact(jid: try! JID($0.0), state: $0.1) } }
+    }
+
+    func setStorageDown(_ down: Bool) { tables.withLock { $0.storageDown = down } }
+    func offline(_ user: String) -> [String] { tables.withLock { $0.offline[user] ?? [] } }
+    var requests: [(StorageOperation, [String: String], String)] { tables.withLock { $0.requests } }
+
+    func sessions(of user: JID) async throws -> [String: SessionRecord] {
+        tables.withLock { $0.sessions[user.bare.description] ?? [:] }
+    }
+
+    func roster(of user: JID) async throws -> [RosterContact] {
+        if tables.withLock({ $0.storageDown }) { throw StorageCallError.timedOut }
+        return tables.withLock { $0.rosters[user.bare.description] ?? [] }
+    }
+
+    func storage(_ operation: StorageOperation, _ arguments: [String: String], requestID: String) async throws -> StorageReply {
+        try tables.withLock { tables in
+            tables.requests.append((operation, arguments, requestID))
+            if tables.storageDown { throw StorageCallError.timedOut }
+            let user = arguments["user"] ?? ""
+            switch operation {
+            case .offlineStore:
+                guard tables.accounts.contains(user) else { return .failure(id: requestID, condition: "item-not-found") }
+                guard tables.offline[user, default: []].count < tables.offlineCap else {
+                    return .failure(id: requestID, condition: "service-unavailable")
+                }
+                tables.offline[user, default: []].append(arguments["xml"] ?? "")
+                return .success(id: requestID)
+            case .offlineTake:
+                let messages = tables.offline[user] ?? []
+                tables.offline[user] = nil
+                return .success(id: requestID, result: ["messages": .list(messages.map { .string($0) })])
+            default:
+                return .failure(id: requestID, condition: "feature-not-implemented")
+            }
+        }
+    }
+}
+
+/// Routes `stanza` (text) sent by `from` (on node `c2s-1`) and returns the pass.
+func route(_ stanza: String, from: String, in context: TableRoutingContext, entryID: String = "1-0", initial: Bool = false) async throws -> RoutingPass {
+    let element = StanzaWire.decode(stanza)!
+    var withFrom = element
+    withFrom[attribute: "from"] = from
+    let entry = RouteEntry(id: entryID, sender: try JID(from), senderNode: "c2s-1", stanza: withFrom, initialPresence: initial)
+    var pass = RoutingPass(entry: entry, context: context)
+    try await pass.route()
+    return pass
+}
+
+extension Outbox {
+    /// `(to, name, type)` of every delivery, in order.
+    var summary: [String] {
+        outgoing.map {
+            guard case .stanza(let to, let stanza) = $0.delivery else { return "close \($0.delivery.to)" }
+            let type = stanza[attribute: "type"].map { " \($0)" } ?? ""
+            return "\($0.node) \(to) \(stanza.name)\(type)"
+        }
+    }
+
+    func errorCondition(to jid: String) -> String? {
+        stanzas(to: jid).compactMap { $0.firstChild(named: "error", namespace: $0.namespace)?.elements.first?.name }.first
+    }
+}
