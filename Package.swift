@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "trellis-router", targets: ["RouterMain"]),
         .executable(name: "trellis-storage", targets: ["StorageMain"]),
         .executable(name: "trellis-bench", targets: ["TrellisBench"]),
+        .executable(name: "trellisctl", targets: ["TrellisCtl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
@@ -31,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // MARK: C system libraries from Debian
@@ -97,6 +99,15 @@ let package = Package(
             ],
             path: "Shared/Runtime",
             swiftSettings: swiftSettings),
+        .target(
+            name: "ClusterIO",
+            dependencies: [
+                "Cluster", "Redis", "XMPPCore", "XMPPStream",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/ClusterIO",
+            swiftSettings: swiftSettings),
 
         // MARK: Services (library + ~40-line main each)
         .target(
@@ -121,6 +132,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/c2s/Sources/C2S", swiftSettings: swiftSettings),
+        .target(
+            name: "Storage",
+            dependencies: [
+                "Cluster", "ClusterIO", "Redis", "Runtime", "XMPPCore", "XMPPStream",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/storage/Sources/Storage", swiftSettings: swiftSettings),
         .executableTarget(
             name: "C2SMain", dependencies: ["Runtime", "C2S", "Gateway"],
             path: "Services/c2s/Main", swiftSettings: swiftSettings),
@@ -131,8 +151,19 @@ let package = Package(
             name: "RouterMain", dependencies: ["Runtime"],
             path: "Services/router/Main", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "StorageMain", dependencies: ["Runtime"],
+            name: "StorageMain", dependencies: ["Runtime", "Storage"],
             path: "Services/storage/Main", swiftSettings: swiftSettings),
+
+        // MARK: Tools
+        .executableTarget(
+            name: "TrellisCtl",
+            dependencies: [
+                "Cluster", "ClusterIO", "Redis", "Runtime", "XMPPCore", "XMPPStream",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/trellisctl",
+            swiftSettings: swiftSettings),
 
         // MARK: Benchmarks (run by hand, see bench/README.md)
         .executableTarget(
@@ -189,5 +220,21 @@ let package = Package(
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             path: "Tests/RuntimeTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: [
+                "Storage", "ClusterIO", "Cluster", "XMPPCore", "XMPPStream",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tests/StorageTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ClusterIOTests",
+            dependencies: [
+                "ClusterIO", "Storage", "Cluster", "Redis", "Runtime", "TestSupport", "XMPPCore", "XMPPStream",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/ClusterIOTests", swiftSettings: swiftSettings),
     ]
 )

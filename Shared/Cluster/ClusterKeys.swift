@@ -40,6 +40,18 @@ public struct ClusterKeys: Sendable, Hashable {
     /// List a node BLPOPs for replies to the storage requests it made.
     public func replies(_ id: NodeID) -> String { prefix + "reply:{\(id.rawValue)}" }
 
+    /// Consumer group of the storage service on `storageRequests`.
+    public static let storageGroup = "storage"
+
+    /// Read cache of one user's roster, kept by the storage service: a hash of
+    /// contact bare JID → compact JSON item, plus `rosterCacheVersionField`.
+    /// Absent means "not cached" (ask storage with `roster.get`, which rebuilds it).
+    public func rosterCache(bare: String) -> String { prefix + "roster:{\(bare)}" }
+
+    /// The field of `rosterCache(bare:)` holding the roster version (XEP-0237).
+    /// A bare JID never starts with `@`, so it cannot collide with a contact.
+    public static let rosterCacheVersionField = "@version"
+
     /// Which gateway node owns a BOSH session.
     public func boshSession(sid: String) -> String { prefix + "bosh:{\(sid)}" }
 

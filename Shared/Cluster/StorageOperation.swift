@@ -11,6 +11,7 @@ public enum StorageOperation: String, Sendable, Hashable, CaseIterable {
     case rosterSetItem = "roster.set"
     case rosterRemoveItem = "roster.remove"
     case subscriptionApply = "subscription.apply"
+    case subscriptionPending = "subscription.pending"
     case vcardGet = "vcard.get"
     case vcardSet = "vcard.set"
     case privateGet = "private.get"
@@ -22,7 +23,7 @@ public enum StorageOperation: String, Sendable, Hashable, CaseIterable {
     /// the first reply again.
     public var isMutation: Bool {
         switch self {
-        case .accountList, .accountCredentials, .rosterGet, .vcardGet, .privateGet: false
+        case .accountList, .accountCredentials, .rosterGet, .subscriptionPending, .vcardGet, .privateGet: false
         default: true
         }
     }

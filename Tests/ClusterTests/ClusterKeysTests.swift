@@ -18,6 +18,14 @@ struct ClusterKeysTests {
         #expect(keys.sessions(bare: "alice@example.com") == "t:sessions:{alice@example.com}")
     }
 
+    @Test func storageKeys() {
+        #expect(keys.storageRequests == "t:storage:requests")
+        #expect(ClusterKeys.storageGroup == "storage")
+        #expect(keys.replies(node) == "t:reply:{c2s-1}")
+        #expect(keys.rosterCache(bare: "alice@example.com") == "t:roster:{alice@example.com}")
+        #expect(ClusterKeys.rosterCacheVersionField == "@version")
+    }
+
     @Test func defaultPrefix() {
         #expect(ClusterKeys().nodes == "trellis:nodes")
     }

@@ -51,6 +51,16 @@ struct ConfigurationTests {
         #expect(try await load(.storage).storage == StorageConfiguration(path: "./var/trellis.sqlite", scramIterations: 4096))
     }
 
+    @Test func storageLimitsFromTheEnvironment() async throws {
+        let source = try await ConfigSource(environment: [
+            "TRELLIS_STORAGE_OFFLINE_MAX_MESSAGES": "0", "TRELLIS_STORAGE_VCARD_MAX_BYTES": "2048",
+            "TRELLIS_STORAGE_PRIVATE_MAX_BYTES": "4096", "TRELLIS_STORAGE_BATCH_SIZE": "8",
+        ])
+        let storage = try StorageConfiguration(source: source)
+        #expect(storage.offlineMaxMessages == 0 && storage.vcardMaxBytes == 2048)
+        #expect(storage.privateMaxBytes == 4096 && storage.batchSize == 8)
+    }
+
     @Test func adminPortDefaultsDifferPerRole() async throws {
         var ports: Set<Int> = []
         for role in Role.allCases { ports.insert(try await load(role).common.admin.port) }
@@ -231,6 +241,10 @@ struct ConfigurationTests {
         .init(role: .router, key: "router.partitions", value: "1025"),
         .init(role: .router, key: "router.batch_size", value: "0"),
         .init(role: .storage, key: "scram_iterations", value: "4095"),
+        .init(role: .storage, key: "storage.offline_max_messages", value: "-1"),
+        .init(role: .storage, key: "storage.vcard_max_bytes", value: "1023"),
+        .init(role: .storage, key: "storage.private_max_bytes", value: "big"),
+        .init(role: .storage, key: "storage.batch_size", value: "1001"),
         .init(role: .storage, key: "storage.request_timeout_ms", value: "99"),
         .init(role: .router, key: "storage.request_timeout_ms", value: "600001"),
         .init(role: .router, key: "node_id", value: "has space"),

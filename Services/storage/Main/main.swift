@@ -11,9 +11,11 @@
 // 1 when a service fails or the shutdown overruns shutdown_grace_seconds.
 
 import Runtime
+import Storage
 
-await TrellisProcess.main(role: .storage) { _ in
-    // The role's own services join here as they are written, in start
-    // order (Redis client first); the admin server is always added after them.
-    []
+// Opens and migrates the SQLite database, then answers storage:requests
+// (docs/storage.md). Start order: Redis client, heartbeat, the consumer, the
+// admin server; a graceful shutdown lets the consumer finish its batch.
+await TrellisProcess.main(role: .storage) { context in
+    try StorageServices.make(context: context)
 }

@@ -18,9 +18,25 @@ public struct StorageConfiguration: Sendable, Equatable {
     public var path: String
     /// PBKDF2 iterations for new SCRAM credentials (RFC 7677 asks for at least 4096).
     public var scramIterations: Int
+    /// Offline messages kept per user (XEP-0160); more are refused with
+    /// `service-unavailable`. 0 disables offline storage.
+    public var offlineMaxMessages: Int
+    /// Largest vCard (XEP-0054) storage keeps, in bytes of XML.
+    public var vcardMaxBytes: Int
+    /// Largest private XML element (XEP-0049), in bytes of XML.
+    public var privateMaxBytes: Int
+    /// Requests read and committed together (one transaction, one fsync).
+    public var batchSize: Int
 
-    public init(path: String = "./var/trellis.sqlite", scramIterations: Int = 4096) {
+    public init(
+        path: String = "./var/trellis.sqlite", scramIterations: Int = 4096, offlineMaxMessages: Int = 100,
+        vcardMaxBytes: Int = 65_536, privateMaxBytes: Int = 65_536, batchSize: Int = 64
+    ) {
         self.path = path
         self.scramIterations = scramIterations
+        self.offlineMaxMessages = offlineMaxMessages
+        self.vcardMaxBytes = vcardMaxBytes
+        self.privateMaxBytes = privateMaxBytes
+        self.batchSize = batchSize
     }
 }

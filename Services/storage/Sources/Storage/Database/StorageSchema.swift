@@ -1,0 +1,79 @@
+import GRDB
+
+/// The SQLite schema, as versioned migrations run at start-up (GRDB's
+/// `DatabaseMigrator` records applied ones in `grdb_migrations`). A released
+/// migration is never edited: changes go into a new one. `docs/storage.md`
+/// describes every table.
+enum StorageSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    /// Accounts, SCRAM credentials, rosters with their versions, pending
+    /// inbound subscription requests, vCards, private XML, offline messages and
+    /// the idempotency log. Every user-owned row goes with its account.
+    static let v1 = """
+        CREATE TABLE accounts (
+            user TEXT PRIMARY KEY NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE scram_credentials (
+            user TEXT NOT NULL REFERENCES accounts(user) ON DELETE CASCADE,
+            mechanism TEXT NOT NULL CHECK (mechanism IN ('SCRAM-SHA-1', 'SCRAM-SHA-256')),
+            salt BLOB NOT NULL,
+            iterations INTEGER NOT NULL CHECK (iterations > 0),
+            stored_key BLOB NOT NULL,
+            server_key BLOB NOT NULL,
+            PRIMARY KEY (user, mechanism)
+        );
+        CREATE TABLE roster_versions (
+            user TEXT PRIMARY KEY NOT NULL REFERENCES accounts(user) ON DELETE CASCADE,
+            version INTEGER NOT NULL
+        );
+        CREATE TABLE roster_items (
+            user TEXT NOT NULL REFERENCES accounts(user) ON DELETE CASCADE,
+            contact TEXT NOT NULL,
+            name TEXT,
+            groups TEXT NOT NULL DEFAULT '[]',
+            subscription TEXT NOT NULL DEFAULT 'none' CHECK (subscription IN ('none', 'to', 'from', 'both')),
+            ask INTEGER NOT NULL DEFAULT 0,
+            approved INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (user, contact)
+        );
+        CREATE TABLE pending_subscriptions (
+            user TEXT NOT NULL REFERENCES accounts(user) ON DELETE CASCADE,
+            contact TEXT NOT NULL,
+            stanza TEXT NOT NULL,
+            received_at INTEGER NOT NULL,
+            PRIMARY KEY (user, contact)
+        );
+        CREATE TABLE vcards (
+            user TEXT PRIMARY KEY NOT NULL REFERENCES accounts(user) ON DELETE CASCADE,
+            xml TEXT NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE private_xml (
+            user TEXT NOT NULL REFERENCES accounts(user) ON DELETE CASCADE,
+            namespace TEXT NOT NULL,
+            xml TEXT NOT NULL,
+            PRIMARY KEY (user, namespace)
+        );
+        CREATE TABLE offline_messages (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            user TEXT NOT NULL REFERENCES accounts(user) ON DELETE CASCADE,
+            xml TEXT NOT NULL,
+            stored_at INTEGER NOT NULL
+        );
+        CREATE INDEX offline_messages_by_user ON offline_messages(user, id);
+        CREATE TABLE applied_requests (
+            id TEXT PRIMARY KEY NOT NULL,
+            reply TEXT NOT NULL,
+            applied_at INTEGER NOT NULL
+        );
+        CREATE INDEX applied_requests_by_time ON applied_requests(applied_at);
+        """
+}

@@ -1,0 +1,18 @@
+/// The bounds storage enforces on what it keeps (`storage.*` keys,
+/// `docs/configuration.md`).
+struct StorageLimits: Sendable, Hashable {
+    /// Offline messages kept per user; more are refused with `service-unavailable`.
+    var offlineMaxMessages: Int = 100
+    /// Largest vCard, in bytes of XML.
+    var vcardMaxBytes: Int = 65_536
+    /// Largest private XML element, in bytes of XML.
+    var privateMaxBytes: Int = 65_536
+    /// Largest stanza storage parses (offline messages, subscription requests):
+    /// routers already enforce `max_stanza_size`, this is a backstop.
+    var stanzaMaxBytes: Int = 1 << 20
+    /// Longest roster item name or group name, in bytes (RFC 6121 §2.3.3 lets a
+    /// server refuse longer ones with `not-acceptable`).
+    var rosterTextMaxBytes: Int = 1023
+    /// How long the reply of an applied mutation is kept for replays, in milliseconds.
+    var appliedRetentionMilliseconds: Int64 = 24 * 3_600_000
+}

@@ -1,0 +1,174 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Cluster
+import ClusterIO
+import GRDB
+import Logging
+import Redis
+import ServiceLifecycle
+
+/// The storage service's loop over `storage:requests` (consumer group `storage`).
+///
+/// On every (re)connection it first claims and answers every entry still
+/// pending in the group, whoever read it (`XAUTOCLAIM`, idle 0: storage is the
+/// single writer, so pending entries belong to a crashed or restarted
+/// incarnation of itself). Then it reads new entries in batches with
+/// `XREADGROUP … BLOCK` on a dedicated connection.
+///
+/// For each batch: execute in one SQLite transaction (`RequestExecutor`),
+/// rewrite the roster caches the batch touched, push each reply (`LPUSH` +
+/// `PEXPIRE` on the requester's list), then `XACK` + `XDEL` the entries. A crash
+/// anywhere before the acknowledgement leaves the entries pending; they are
+/// answered again after the restart, and mutations, being idempotent by
+/// request id, return their first reply without being applied twice.
+///
+/// A graceful shutdown lets the batch in hand finish, then returns.
+final class RequestConsumer: Service, Sendable {
+    struct Settings: Sendable {
+        var consumer: String
+        var batchSize: Int = 64
+        /// How long one XREADGROUP blocks; bounds how late a shutdown is noticed.
+        var pollInterval: Duration = .milliseconds(500)
+        /// How long a reply list lives after the last push: requesters that
+        /// gave up leave nothing behind.
+        var replyTTL: Duration = .seconds(10)
+        /// Reads older than this are acknowledged unanswered: the requester has
+        /// timed out and nobody waits for the result. 0 answers every read.
+        var staleReadMilliseconds: Int64 = 10_000
+    }
+
+    private let database: DatabaseQueue
+    private let redis: RedisClient
+    private let keys: ClusterKeys
+    private let executor: RequestExecutor
+    private let settings: Settings
+    private let cache: RosterCache
+    private let logger: Logger
+
+    init(
+        database: DatabaseQueue, redis: RedisClient, keys: ClusterKeys, executor: RequestExecutor,
+        settings: Settings, logger: Logger
+    ) {
+        self.database = database
+        self.redis = redis
+        self.keys = keys
+        self.executor = executor
+        self.settings = settings
+        self.cache = RosterCache(keys: keys)
+        self.logger = logger
+    }
+
+    func run() async throws {
+        var attempt = 0
+        var lastPrune = ContinuousClock.now - .seconds(3600)
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await redis.withDedicatedConnection { connection in
+                    try await connection.xgroupCreate(keys.storageRequests, group: ClusterKeys.storageGroup, startAt: "0")
+                    try await claimPending(connection)
+                    if attempt > 0 { logger.info("storage consumer resumed") }
+                    attempt = 0
+                    while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                        let batches = try await connection.xreadgroup(
+                            group: ClusterKeys.storageGroup, consumer: settings.consumer,
+                            streams: [(keys.storageRequests, ">")], count: settings.batchSize, block: settings.pollInterval)
+                        let entries = batches.flatMap(\.entries)
+                        if !entries.isEmpty {
+                            try await process(entries)
+                        } else if ContinuousClock.now - lastPrune > .seconds(600) {
+                            lastPrune = .now
+                            try await prune()
+                        }
+                    }
+                }
+            } catch {
+                if attempt == 0 || attempt % 20 == 0 {
+                    logger.warning("storage consumer interrupted", metadata: ["error": "\(error)"])
+                }
+            }
+            if Task.isCancelled || Task.isShuttingDownGracefully { break }
+            let delay = redis.configuration.backoff.delay(attempt: attempt)
+            attempt += 1
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+        }
+        logger.info("storage consumer stopped")
+    }
+
+    /// Answers every entry pending in the group, oldest first.
+    private func claimPending(_ connection: RedisConnection) async throws {
+        var cursor = "0-0"
+        var claimed = 0
+        repeat {
+            let (next, entries) = try await connection.xautoclaim(
+                keys.storageRequests, group: ClusterKeys.storageGroup, consumer: settings.consumer, minIdle: .zero,
+                start: cursor, count: settings.batchSize)
+            if !entries.isEmpty { try await process(entries) }
+            claimed += entries.count
+            cursor = next
+        } while cursor != "0-0"
+        if claimed > 0 { logger.info("answered pending storage requests", metadata: ["storage.claimed": "\(claimed)"]) }
+    }
+
+    /// One batch: execute, refresh caches, reply, acknowledge.
+    func process(_ entries: [RedisStreamEntry]) async throws {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let batch = RequestBatch(
+            entries: entries, now: now, staleReadMilliseconds: settings.staleReadMilliseconds,
+            replyPrefix: keys.prefix + "reply:{")
+        for problem in batch.problems {
+            logger.warning("bad storage request", metadata: ["stream.id": .string(problem.entryID), "error": .string(problem.reason)])
+        }
+        var replies: [StorageReply]
+        do {
+            let requests = batch.requests
+            replies = try await database.write { [executor] db in try executor.execute(requests, now: now, in: db) }
+        } catch {
+            logger.error("storage batch failed", metadata: ["error": "\(error)"])
+            replies = batch.requests.map { .failure(id: $0.id, condition: "internal-server-error") }
+        }
+        try await refreshCaches(for: batch.requests)
+
+        var commands: [[any RESPArgument]] = []
+        let ttl = Int(settings.replyTTL.components.seconds * 1000)
+        for (request, reply) in zip(batch.requests, replies) {
+            commands.append(["LPUSH", request.replyTo, reply.encoded()])
+            commands.append(["PEXPIRE", request.replyTo, ttl])
+        }
+        for (replyTo, reply) in batch.rejected {
+            commands.append(["LPUSH", replyTo, reply.encoded()])
+            commands.append(["PEXPIRE", replyTo, ttl])
+        }
+        let ids = entries.map { $0.id as any RESPArgument }
+        commands.append(["XACK", keys.storageRequests, ClusterKeys.storageGroup] + ids)
+        commands.append(["XDEL", keys.storageRequests] + ids)
+        for result in try await redis.pipeline(commands) {
+            if case .error(let message) = result { throw RedisError.server(message) }
+        }
+    }
+
+    private func refreshCaches(for requests: [StorageRequest]) async throws {
+        var users: [String] = []
+        for request in requests {
+            for user in RequestExecutor.rosterUsers(of: request) where !users.contains(user) { users.append(user) }
+        }
+        guard !users.isEmpty else { return }
+        let snapshots = try await database.read { [users] db in
+            try users.map { user in
+                try AccountOperations.exists(user, in: db) ? RosterTable.snapshot(of: user, in: db) : nil
+            }
+        }
+        for (user, snapshot) in zip(users, snapshots) {
+            try await cache.write(user: user, snapshot: snapshot, to: redis)
+        }
+    }
+
+    private func prune() async throws {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let retention = executor.limits.appliedRetentionMilliseconds
+        let pruned = try await database.write { db in try AppliedRequests.prune(olderThan: retention, now: now, in: db) }
+        if pruned > 0 { logger.debug("pruned applied requests", metadata: ["storage.pruned": "\(pruned)"]) }
+    }
+}
