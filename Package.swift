@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "XMPPCore", "XMPPStream", "Cluster", "Redis",
+                "XMPPCore", "XMPPStream", "Cluster", "ClusterIO", "Redis",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -113,7 +113,7 @@ let package = Package(
         .target(
             name: "Router",
             dependencies: [
-                "XMPPCore", "Cluster", "Redis", "Gateway",
+                "XMPPCore", "Cluster", "ClusterIO", "Redis", "Gateway", "Runtime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -124,7 +124,7 @@ let package = Package(
         .target(
             name: "C2S",
             dependencies: [
-                "Gateway", "XMPPCore", "XMPPStream",
+                "Gateway", "ClusterIO", "Runtime", "XMPPCore", "XMPPStream",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -142,13 +142,13 @@ let package = Package(
             ],
             path: "Services/storage/Sources/Storage", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "C2SMain", dependencies: ["Runtime", "C2S", "Gateway"],
+            name: "C2SMain", dependencies: ["Runtime", "C2S"],
             path: "Services/c2s/Main", swiftSettings: swiftSettings),
         .executableTarget(
             name: "BOSHGatewayMain", dependencies: ["Runtime"],
             path: "Services/bosh-gateway/Main", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "RouterMain", dependencies: ["Runtime"],
+            name: "RouterMain", dependencies: ["Runtime", "Router"],
             path: "Services/router/Main", swiftSettings: swiftSettings),
         .executableTarget(
             name: "StorageMain", dependencies: ["Runtime", "Storage"],
@@ -190,7 +190,7 @@ let package = Package(
             name: "XMPPStreamTests", dependencies: ["XMPPStream"],
             path: "Tests/XMPPStreamTests", swiftSettings: swiftSettings),
         .testTarget(
-            name: "RouterTests", dependencies: ["Router", "Cluster", "Gateway", "XMPPCore"],
+            name: "RouterTests", dependencies: ["Router", "Cluster", "ClusterIO", "Gateway", "XMPPCore"],
             path: "Tests/RouterTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "BOSHGatewayTests", dependencies: ["BOSHGateway"],

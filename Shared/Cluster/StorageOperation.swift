@@ -27,4 +27,12 @@ public enum StorageOperation: String, Sendable, Hashable, CaseIterable {
         default: true
         }
     }
+
+    /// Requests nobody can use once their requester has given up: reads, and
+    /// `offline.take`, whose messages would be deleted without being delivered.
+    /// Storage skips them when they are older than twice the request timeout
+    /// (they sat in the stream while storage was down).
+    public var isDroppedWhenStale: Bool {
+        !isMutation || self == .offlineTake
+    }
 }

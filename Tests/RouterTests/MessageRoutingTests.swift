@@ -49,7 +49,7 @@ struct MessageRoutingTests {
         #expect(pass.outbox.isEmpty)
         #expect(context.offline("juliet@example.com").count == 1)
         // The request id derives from the entry id: routing it again repeats it.
-        #expect(context.requests.map(\.2) == ["7-1:1"])
+        #expect(context.requests.map(\.2) == ["/7-1:1"])
     }
 
     @Test func aMessageToANonexistentAccountGetsServiceUnavailable() async throws {

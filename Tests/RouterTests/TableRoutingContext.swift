@@ -1,4 +1,5 @@
 import Cluster
+import ClusterIO
 import Gateway
 import Synchronization
 import XMPPCore
@@ -66,7 +67,7 @@ final class TableRoutingContext: RoutingContext, Sendable {
             case .offlineTake:
                 let messages = tables.offline[user] ?? []
                 tables.offline[user] = nil
-                return .success(id: requestID, result: ["messages": .list(messages.map { .string($0) })])
+                return .success(id: requestID, result: ["messages": .list(messages.map { OfflineMessage(xml: $0, storedAtMilliseconds: 1_700_000_000_000).storageValue })])
             default:
                 return .failure(id: requestID, condition: "feature-not-implemented")
             }

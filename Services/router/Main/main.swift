@@ -10,10 +10,11 @@
 // Exit codes: 0 after a clean shutdown, 78 on a configuration error,
 // 1 when a service fails or the shutdown overruns shutdown_grace_seconds.
 
+import Router
 import Runtime
 
-await TrellisProcess.main(role: .router) { _ in
-    // The role's own services join here as they are written, in start
-    // order (Redis client first); the admin server is always added after them.
-    []
+// Start order: Redis client, heartbeat, storage client, routing worker,
+// dead-node sweeper, admin server (docs/routing.md).
+await TrellisProcess.main(role: .router) { context in
+    RouterServices.make(context: context)
 }

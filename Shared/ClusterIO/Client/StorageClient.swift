@@ -114,11 +114,15 @@ public final class StorageClient: Service, Sendable {
     /// came within `timeout`, `.notRunning` when `run()` is not running.
     /// A failure *reply* is returned, not thrown; the typed calls in the
     /// extensions turn it into `.rejected`.
+    ///
+    /// - Parameter id: the request id; by default a fresh one. Routers pass
+    ///   one derived from the route entry, so routing an entry again (after a
+    ///   router died before acknowledging it) repeats the same idempotent request.
     public func request(
-        _ operation: StorageOperation, arguments: [String: String] = [:]
+        _ operation: StorageOperation, arguments: [String: String] = [:], id: String? = nil
     ) async throws(StorageClientError) -> StorageReply {
         guard running.load(ordering: .relaxed) else { throw .notRunning }
-        let id = ids.next()
+        let id = id ?? ids.next()
         let request = StorageRequest(
             id: id, operation: operation, replyTo: replyList,
             sentAtMilliseconds: Int64(Date().timeIntervalSince1970 * 1000), arguments: arguments)

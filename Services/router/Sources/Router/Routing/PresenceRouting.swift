@@ -1,4 +1,6 @@
 import Cluster
+import ClusterIO
+import Foundation
 import Gateway
 import XMPPCore
 
@@ -93,9 +95,21 @@ extension RoutingPass {
         } catch is StorageCallError {
             return  // storage is away: they stay stored until the next login
         }
-        for case .string(let text) in result["messages"]?.list ?? [] {
-            guard let message = StanzaWire.decode(text) else { continue }
+        for value in result["messages"]?.list ?? [] {
+            guard let stored = OfflineMessage(storageValue: value), var message = StanzaWire.decode(stored.xml) else { continue }
+            // XEP-0203: when the server received it.
+            message.append(XMLElement(
+                "delay", namespace: XMPPNamespace.delay,
+                attributes: ["from": sender.domainpart, "stamp": Self.timestamp(milliseconds: stored.storedAtMilliseconds)]))
             reply(message)
         }
+    }
+
+    /// XEP-0082 DateTime in UTC with milliseconds.
+    static func timestamp(milliseconds: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 }

@@ -8,6 +8,8 @@ public struct RouteEntry: Sendable, Hashable {
     /// The stream entry id; routing derives its storage request ids from it, so a
     /// re-processed entry repeats the same (idempotent) requests.
     public var id: String
+    /// The partition stream the entry came from (part of its request ids).
+    public var stream: String
     /// The sender's full JID, as the gateway stamped it.
     public var sender: JID
     /// The gateway node that holds the sender's session: error replies go there.
@@ -21,10 +23,11 @@ public struct RouteEntry: Sendable, Hashable {
     public var initialPresence: Bool
 
     public init(
-        id: String, sender: JID, senderNode: String, stanza: XMLElement, undelivered: JID? = nil,
+        id: String, stream: String = "", sender: JID, senderNode: String, stanza: XMLElement, undelivered: JID? = nil,
         initialPresence: Bool = false
     ) {
         self.id = id
+        self.stream = stream
         self.sender = sender
         self.senderNode = senderNode
         self.stanza = stanza
@@ -33,12 +36,12 @@ public struct RouteEntry: Sendable, Hashable {
     }
 
     /// `nil` for an entry that is not a valid route entry (it is acknowledged and dropped).
-    public init?(_ entry: RedisStreamEntry) {
+    public init?(_ entry: RedisStreamEntry, stream: String) {
         guard let from = entry["from"], let sender = try? JID(from), let node = entry["node"],
             let text = entry["stanza"], let stanza = StanzaWire.decode(text), stanza.isStanza
         else { return nil }
         self.init(
-            id: entry.id, sender: sender, senderNode: node, stanza: stanza,
+            id: entry.id, stream: stream, sender: sender, senderNode: node, stanza: stanza,
             undelivered: entry["undelivered"].flatMap { try? JID($0) }, initialPresence: entry["initial"] == "1")
     }
 }

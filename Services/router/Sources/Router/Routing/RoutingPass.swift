@@ -30,9 +30,11 @@ public struct RoutingPass: Sendable {
     var stanza: XMLElement { entry.stanza }
     var sender: JID { entry.sender }
 
+    /// `<stream>/<entry id>:<n>`: unique across partitions and stable across
+    /// re-routing of the same entry.
     mutating func nextRequestID() -> String {
         requests += 1
-        return "\(entry.id):\(requests)"
+        return "\(entry.stream)/\(entry.id):\(requests)"
     }
 
     /// Asks storage. Throws `StorageCallError` for an answer that is not a

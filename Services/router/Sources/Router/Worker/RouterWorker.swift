@@ -134,7 +134,7 @@ public final class RouterWorker: Service, Sendable {
                 return
             }
             var outbox = Outbox()
-            if let routeEntry = RouteEntry(entry) {
+            if let routeEntry = RouteEntry(entry, stream: stream) {
                 var pass = RoutingPass(entry: routeEntry, context: context)
                 do {
                     try await pass.route()

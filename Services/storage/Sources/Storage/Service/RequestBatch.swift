@@ -37,7 +37,7 @@ struct RequestBatch: Sendable {
                 problems.append(Problem(entryID: entry.id, reason: "reply key outside \(replyPrefix)"))
                 continue
             }
-            if !request.operation.isMutation, staleReadMilliseconds > 0, request.sentAtMilliseconds > 0,
+            if request.operation.isDroppedWhenStale, staleReadMilliseconds > 0, request.sentAtMilliseconds > 0,
                 now - request.sentAtMilliseconds > staleReadMilliseconds
             {
                 problems.append(Problem(entryID: entry.id, reason: "stale read skipped"))

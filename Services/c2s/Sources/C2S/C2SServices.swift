@@ -1,0 +1,45 @@
+import ClusterIO
+import Gateway
+import NIOCore
+import NIOSSL
+import Runtime
+import ServiceLifecycle
+import XMPPStream
+
+/// The c2s role's services, in start order: the storage client (credentials),
+/// the delivery consumer (`deliver:{node}` to the connections), the listeners.
+/// Shutdown runs backwards: listeners close every stream with
+/// `<system-shutdown/>` first, then deliveries stop, then the storage client.
+public enum C2SServices {
+    public static func make(context: TrellisContext) throws -> [any Service] {
+        let configuration = context.configuration
+        let storage = StorageClient(
+            redis: context.redis, keys: context.keys, nodeID: context.nodeID,
+            timeout: .milliseconds(configuration.common.storageRequestTimeoutMilliseconds), logger: context.logger)
+        let sessions = LocalSessions()
+        let environment = GatewayEnvironment(
+            node: context.nodeID, keys: context.keys, redis: context.redis, partitions: configuration.router.partitions,
+            sessions: sessions, credentials: StorageCredentialSource(storage: storage),
+            maxResourcesPerAccount: configuration.limits.maxResourcesPerAccount, logger: context.logger)
+        let deliveries = DeliveryConsumer(
+            redis: context.redis, keys: context.keys, node: context.nodeID, sessions: sessions, routes: environment.routes,
+            logger: context.logger)
+
+        // One certificate for the listener: the first served domain's, else the default.
+        let domains = configuration.common.domains
+        let certificate = domains.lazy.compactMap { configuration.c2s.tls.certificate(for: $0) }.first
+            ?? configuration.c2s.tls.defaultCertificate
+        let tlsContext = try certificate.map { try C2STLS.makeContext(certificate: $0.certificate, key: $0.key) }
+        let negotiation = ClientStreamNegotiation.Configuration(
+            domains: Set(domains), tlsAvailable: tlsContext != nil, tlsRequired: configuration.c2s.tls.required)
+        let server = C2SServer(
+            settings: .init(
+                host: configuration.c2s.host, port: configuration.c2s.port, tlsPort: configuration.c2s.tlsPort,
+                idleTimeout: .seconds(Int64(configuration.c2s.idleTimeoutSeconds)),
+                handshakeTimeout: .seconds(Int64(configuration.c2s.handshakeTimeoutSeconds)),
+                environment: environment, negotiation: negotiation,
+                limits: .init(maxStanzaSize: configuration.limits.maxStanzaSize), tlsContext: tlsContext),
+            logger: context.logger)
+        return [storage, deliveries, server]
+    }
+}

@@ -1,0 +1,26 @@
+import ClusterIO
+import Runtime
+import ServiceLifecycle
+
+/// The router role's services, in start order: the storage client, the
+/// routing worker (leases and partitions), the dead-node sweeper. Shutdown runs
+/// backwards: the sweeper stops, the worker finishes its entry and releases its
+/// leases so other routers take over at once, then the storage client stops.
+public enum RouterServices {
+    public static func make(context: TrellisContext) -> [any Service] {
+        let configuration = context.configuration
+        let storage = StorageClient(
+            redis: context.redis, keys: context.keys, nodeID: context.nodeID,
+            timeout: .milliseconds(configuration.common.storageRequestTimeoutMilliseconds), logger: context.logger)
+        let routing = ClusterRoutingContext(
+            domains: Set(configuration.common.domains), redis: context.redis, keys: context.keys, node: context.nodeID,
+            storage: storage)
+        let worker = RouterWorker(
+            redis: context.redis, keys: context.keys, node: context.nodeID, partitions: configuration.router.partitions,
+            batchSize: configuration.router.batchSize, context: routing, logger: context.logger)
+        let sweeper = DeadNodeSweeper(
+            redis: context.redis, keys: context.keys, me: context.nodeID, partitions: configuration.router.partitions,
+            logger: context.logger)
+        return [storage, worker, sweeper]
+    }
+}

@@ -1,0 +1,62 @@
+import Cluster
+import ClusterIO
+import Gateway
+import Redis
+import XMPPCore
+
+/// The routing context of a router process: sessions from the Redis registry,
+/// rosters from storage's Redis cache, everything else from the storage service.
+public struct ClusterRoutingContext: RoutingContext {
+    public let domains: Set<String>
+    let registry: SessionRegistry
+    let storage: StorageClient
+
+    public init(domains: Set<String>, redis: any RedisCommandSender, keys: ClusterKeys, node: NodeID, storage: StorageClient) {
+        self.domains = domains
+        self.registry = SessionRegistry(redis: redis, keys: keys, node: node)
+        self.storage = storage
+    }
+
+    public func sessions(of user: JID) async throws -> [String: SessionRecord] {
+        try await registry.sessions(of: user.bare)
+    }
+
+    public func roster(of user: JID) async throws -> [RosterContact] {
+        let bare = user.bare.description
+        let snapshot: RosterSnapshot
+        let pending: Set<String>
+        do {
+            snapshot = try await storage.cachedRoster(user: bare)
+            pending = Set(try await storage.pendingSubscriptions(user: bare).map(\.contact))
+        } catch {
+            throw Self.translate(error)
+        }
+        return snapshot.items.compactMap { item in
+            guard let jid = try? JID(item.jid) else { return nil }
+            return RosterContact(jid: jid, state: item.state(pendingIn: pending.contains(item.jid)))
+        } + pending.subtracting(snapshot.items.map(\.jid)).compactMap { contact in
+            // A request from someone not (yet) in the roster: None + Pending In.
+            (try? JID(contact)).map { RosterContact(jid: $0, state: .noneIn) }
+        }
+    }
+
+    public func storage(_ operation: StorageOperation, _ arguments: [String: String], requestID: String) async throws -> StorageReply {
+        do {
+            return try await storage.request(operation, arguments: arguments, id: requestID)
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
+    /// A timeout becomes `StorageCallError.timedOut` (the request is queued);
+    /// anything that kept the request from being queued propagates, so the
+    /// entry is routed again later.
+    static func translate(_ error: StorageClientError) -> any Error {
+        switch error {
+        case .timeout: StorageCallError.timedOut
+        case .rejected(let condition, let text):
+            StorageCallError.refused(StanzaError(StanzaError.Condition(rawValue: condition) ?? .internalServerError, text: text))
+        default: error
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Cluster
+import ClusterIO
+import Gateway
+import XMPPCore
+
+/// RFC 6121 §3: subscription requests and answers between two local users.
+/// Storage applies Appendix A to both users' states in one transaction and
+/// says what follows (`SubscriptionOutcome`); the router carries it out.
+extension RoutingPass {
+    mutating func routeSubscription(to contact: JID) async throws {
+        guard let type = stanza[attribute: "type"].flatMap(PresenceType.init(rawValue:)), contact != sender.bare else { return }
+        // §3.1.2: subscription stanzas travel with the bare JID of the sender.
+        var request = stanza
+        request[attribute: "from"] = sender.bare.description
+        request[attribute: "to"] = contact.description
+        let outcome: SubscriptionOutcome
+        do {
+            let result = try await storage(
+                .subscriptionApply,
+                ["user": sender.bare.description, "contact": contact.description, "event": type.rawValue,
+                 "direction": SubscriptionDirection.outbound.rawValue, "xml": StanzaWire.encode(request)])
+            guard let parsed = SubscriptionOutcome(result: result) else { return }
+            outcome = parsed
+        } catch let error as StorageCallError {
+            if case .refused = error { return }  // e.g. unknown contact: silently dropped (§3.1.3)
+            bounce(error.stanzaError)
+            return
+        }
+        for push in outcome.pushes { await pushRoster(push) }
+        let contactSessions = await sessions(of: contact).filter { $0.value.available }.sorted { $0.key < $1.key }
+        if outcome.deliver {
+            deliver(request, to: contact, sessions: contactSessions)
+            switch type {
+            case .subscribed:
+                // §3.1.5: the contact now sees the user: send the user's current presence.
+                for (resource, record) in await sessions(of: sender).sorted(by: { $0.key < $1.key }) where record.available {
+                    guard let text = record.presence, var presence = StanzaWire.decode(text),
+                        let full = try? sender.bare.with(resource: resource)
+                    else { continue }
+                    presence[attribute: "from"] = full.description
+                    deliver(presence, to: contact, sessions: contactSessions)
+                }
+            case .unsubscribed:
+                // §3.2.3: the contact no longer sees the user.
+                await sendUnavailable(from: sender.bare, to: contact, recipients: contactSessions)
+            case .unsubscribe:
+                // §3.3.3: the user no longer sees the contact.
+                let own = await sessions(of: sender).filter { $0.value.available }.sorted { $0.key < $1.key }
+                await sendUnavailable(from: contact, to: sender.bare, recipients: own)
+            default:
+                break
+            }
+        }
+        if outcome.autoReplySubscribed {
+            // §3.4: pre-approved: the contact's server answers on its behalf.
+            var subscribed = XMLElement("presence", namespace: XMPPNamespace.client, attributes: ["type": "subscribed"])
+            subscribed[attribute: "from"] = contact.bare.description
+            let own = await sessions(of: sender).filter { $0.value.available }.sorted { $0.key < $1.key }
+            deliver(subscribed, to: sender.bare, sessions: own)
+            await sendPresences(of: contact)
+        }
+    }
+
+    /// Unavailable presence from each available session of `user` to the
+    /// `recipients` sessions of `recipient`.
+    mutating func sendUnavailable(from user: JID, to recipient: JID, recipients: [(String, SessionRecord)]) async {
+        for (resource, record) in await sessions(of: user).sorted(by: { $0.key < $1.key }) where record.available {
+            guard let full = try? user.bare.with(resource: resource) else { continue }
+            let unavailable = XMLElement(
+                "presence", namespace: XMPPNamespace.client, attributes: ["type": "unavailable", "from": full.description])
+            deliver(unavailable, to: recipient, sessions: recipients)
+        }
+    }
+}
