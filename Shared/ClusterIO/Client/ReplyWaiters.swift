@@ -92,12 +92,24 @@ final class ReplyWaiters: Sendable {
         slots.withLock { _ = $0.removeValue(forKey: id) }
     }
 
-    /// Ends every wait with `error` (the listener stopped).
+    /// Ends every wait with `error` (the listener stopped); callers that have
+    /// not begun to wait get it when they do.
     func failAll(with error: StorageClientError) {
-        let all = slots.withLock { slots in
-            defer { slots.removeAll() }
-            return Array(slots.values)
+        let waiting = slots.withLock { slots in
+            var waiting: [CheckedContinuation<StorageReply, any Error>] = []
+            for (id, slot) in slots {
+                switch slot {
+                case .waiting(let continuation):
+                    waiting.append(continuation)
+                    slots[id] = nil
+                case .open:
+                    slots[id] = .failed(error)
+                case .arrived, .failed:
+                    break
+                }
+            }
+            return waiting
         }
-        for case .waiting(let continuation) in all { continuation.resume(throwing: error) }
+        for continuation in waiting { continuation.resume(throwing: error) }
     }
 }
