@@ -30,20 +30,6 @@ func withClient<T: Sendable>(
     }
 }
 
-struct TimedOut: Error, CustomStringConvertible {
-    var description: String
-}
-
-/// Polls `condition` every 10 ms for up to `timeout`.
-func waitUntil(_ what: String, timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    throw TimedOut(description: "timed out waiting for \(what)")
-}
-
 /// A key prefix unique to one test.
 func uniquePrefix(_ test: String = #function) -> String {
     "test:\(test.prefix { $0 != "(" }):\(UUID().uuidString.prefix(8)):"

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Redis
 import Runtime
+import XMPPStream
 
 /// Where the cluster's Redis is, shared by every command. Defaults come from
 /// the Trellis configuration (environment, then `TRELLIS_CONFIG`), as for the
@@ -28,6 +29,12 @@ struct ClusterOptions: ParsableArguments {
         var keys: ClusterKeys
         var timeout: Duration
         var storage: StorageConfiguration
+
+        /// SCRAM credentials for every mechanism, derived here: the password
+        /// itself never leaves the process.
+        func credentials(for password: String) throws -> [SCRAMCredentials] {
+            try SCRAMCredentials.deriveAll(password: password, iterations: storage.scramIterations)
+        }
     }
 
     func resolve() async throws -> Resolved {

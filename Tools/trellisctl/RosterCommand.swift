@@ -12,15 +12,12 @@ struct RosterCommand: AsyncParsableCommand {
             discussion: "Columns (tab-separated): contact, subscription, flags (ask, approved), name, groups.")
 
         @OptionGroup var cluster: ClusterOptions
-        @Argument(help: "The account's bare JID.") var jid: String
+        @OptionGroup var account: AccountArgument
         @Flag(help: "Print the items as JSON lines instead.") var json = false
 
-        func validate() throws { _ = try AccountJID.parse(jid) }
-
         func run() async throws {
-            let user = try AccountJID.parse(jid)
             try await cluster.withStorage { client, _ in
-                let roster = try await client.roster(user: user)
+                let roster = try await client.roster(user: account.user)
                 print("version \(roster.version)")
                 for item in roster.items { print(json ? item.json : Self.line(item)) }
             }

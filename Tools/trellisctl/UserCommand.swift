@@ -1,7 +1,5 @@
 import ArgumentParser
 import ClusterIO
-import XMPPCore
-import XMPPStream
 
 /// `trellisctl user add|remove|list|passwd`.
 struct UserCommand: AsyncParsableCommand {
@@ -15,19 +13,16 @@ struct UserCommand: AsyncParsableCommand {
             discussion: "Example: trellisctl user add alice@localhost --password trellis-demo --if-missing")
 
         @OptionGroup var cluster: ClusterOptions
-        @Argument(help: "The account's bare JID, e.g. alice@example.com.") var jid: String
+        @OptionGroup var account: AccountArgument
         @OptionGroup var password: PasswordOptions
         @Flag(help: "Succeed without changing anything when the account exists.") var ifMissing = false
 
-        func validate() throws { _ = try AccountJID.parse(jid) }
-
         func run() async throws {
-            let user = try AccountJID.parse(jid)
             let secret = try password.read()
             try await cluster.withStorage { client, settings in
-                let credentials = try SCRAMCredentials.deriveAll(password: secret, iterations: settings.storage.scramIterations)
-                let created = try await client.createAccount(user: user, credentials: credentials, ifMissing: ifMissing)
-                print(created ? "created \(user)" : "\(user) exists; unchanged")
+                let created = try await client.createAccount(
+                    user: account.user, credentials: try settings.credentials(for: secret), ifMissing: ifMissing)
+                print(created ? "created \(account.user)" : "\(account.user) exists; unchanged")
             }
         }
     }
@@ -36,15 +31,12 @@ struct UserCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete an account and everything stored for it.")
 
         @OptionGroup var cluster: ClusterOptions
-        @Argument(help: "The account's bare JID.") var jid: String
-
-        func validate() throws { _ = try AccountJID.parse(jid) }
+        @OptionGroup var account: AccountArgument
 
         func run() async throws {
-            let user = try AccountJID.parse(jid)
             try await cluster.withStorage { client, _ in
-                try await client.deleteAccount(user: user)
-                print("removed \(user)")
+                try await client.deleteAccount(user: account.user)
+                print("removed \(account.user)")
             }
         }
     }
@@ -67,18 +59,14 @@ struct UserCommand: AsyncParsableCommand {
             discussion: "Prompts twice on a terminal; otherwise reads the first line of standard input.")
 
         @OptionGroup var cluster: ClusterOptions
-        @Argument(help: "The account's bare JID.") var jid: String
+        @OptionGroup var account: AccountArgument
         @OptionGroup var password: PasswordOptions
 
-        func validate() throws { _ = try AccountJID.parse(jid) }
-
         func run() async throws {
-            let user = try AccountJID.parse(jid)
             let secret = try password.read()
             try await cluster.withStorage { client, settings in
-                let credentials = try SCRAMCredentials.deriveAll(password: secret, iterations: settings.storage.scramIterations)
-                try await client.setCredentials(user: user, credentials: credentials)
-                print("password changed for \(user)")
+                try await client.setCredentials(user: account.user, credentials: try settings.credentials(for: secret))
+                print("password changed for \(account.user)")
             }
         }
     }

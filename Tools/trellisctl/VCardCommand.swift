@@ -13,13 +13,10 @@ struct VCardCommand: AsyncParsableCommand {
             commandName: "import", abstract: "Store a <vCard xmlns='vcard-temp'/> read from FILE ('-' for stdin).")
 
         @OptionGroup var cluster: ClusterOptions
-        @Argument(help: "The account's bare JID.") var jid: String
+        @OptionGroup var account: AccountArgument
         @Argument(help: "The vCard XML file, or '-'.") var file: String
 
-        func validate() throws { _ = try AccountJID.parse(jid) }
-
         func run() async throws {
-            let user = try AccountJID.parse(jid)
             let xml: String
             do {
                 let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
@@ -29,8 +26,8 @@ struct VCardCommand: AsyncParsableCommand {
                 throw ExitCode(CtlExit.refused)
             }
             try await cluster.withStorage { client, _ in
-                try await client.setVCard(user: user, xml: xml)
-                print("vCard stored for \(user)")
+                try await client.setVCard(user: account.user, xml: xml)
+                print("vCard stored for \(account.user)")
             }
         }
     }
@@ -40,15 +37,12 @@ struct VCardCommand: AsyncParsableCommand {
             commandName: "export", abstract: "Print a user's vCard; exit 1 when there is none.")
 
         @OptionGroup var cluster: ClusterOptions
-        @Argument(help: "The account's bare JID.") var jid: String
-
-        func validate() throws { _ = try AccountJID.parse(jid) }
+        @OptionGroup var account: AccountArgument
 
         func run() async throws {
-            let user = try AccountJID.parse(jid)
             try await cluster.withStorage { client, _ in
-                guard let xml = try await client.vcard(user: user) else {
-                    CtlOutput.error("\(user) has no vCard")
+                guard let xml = try await client.vcard(user: account.user) else {
+                    CtlOutput.error("\(account.user) has no vCard")
                     throw ExitCode(CtlExit.refused)
                 }
                 print(xml)

@@ -1,0 +1,20 @@
+/// A condition a test polled for did not come true in time.
+public struct TimedOut: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(description: String) {
+        self.description = description
+    }
+}
+
+/// Polls `condition` every 10 ms for up to `timeout`.
+public func waitUntil(
+    _ what: String, timeout: Duration = .seconds(10), _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    throw TimedOut(description: "timed out waiting for \(what)")
+}
