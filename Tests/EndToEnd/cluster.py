@@ -91,3 +91,21 @@ def pid_alive(pid):
             return file.read().split(") ")[-1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def ctl(cluster, *args, check=True):
+    """Runs trellisctl against the cluster's Redis."""
+    state = cluster.state
+    env = dict(os.environ, TRELLIS_REDIS_HOST=state["redis"]["host"], TRELLIS_REDIS_PORT=str(state["redis"]["port"]),
+               TRELLIS_DOMAINS=state["domain"])
+    binary = os.path.join(ROOT, ".build", state["build"], "trellisctl")
+    return subprocess.run([binary, *args], env=env, check=check, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, timeout=30)
+
+
+def new_account(cluster, prefix, password="secret-pass"):
+    """A fresh account (name unique per call), as (jid, password)."""
+    import uuid
+    jid = f"{prefix}{uuid.uuid4().hex[:8]}@{cluster.state['domain']}"
+    ctl(cluster, "user", "add", jid, "--password", password)
+    return jid, password

@@ -136,6 +136,12 @@ struct XMLStreamParserTests {
         #expect(expectConsistent(fits, limits: limits, everySplit: false).error == nil)
         let tooBig = header + "<message><body>" + String(repeating: "x", count: 5000) + "</body></message>"
         #expect(expectConsistent(tooBig, limits: limits, everySplit: false).error?.conditionName == "policy-violation")
+        // Just over the limit, ending in the same slice as the overflow (found by
+        // the end-to-end test: 70,000 bytes against 65,536 passed).
+        for extra in [1, 100, 1000] {
+            let justOver = header + "<message><body>" + String(repeating: "x", count: 2048 + extra) + "</body></message>"
+            #expect(expectConsistent(justOver, limits: limits, everySplit: false).error?.conditionName == "policy-violation", "\(extra)")
+        }
         // An attribute that never ends is caught too, though libxml2 reports nothing for it.
         let unterminated = header + "<message to='" + String(repeating: "y", count: 100_000)
         #expect(expectConsistent(unterminated, limits: limits, everySplit: false).error?.conditionName == "policy-violation")

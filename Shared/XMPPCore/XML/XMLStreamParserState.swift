@@ -87,6 +87,15 @@ final class XMLStreamParserState {
         }
         guard let element = stack.popLast() else { return }
         if stack.isEmpty {
+            // A stanza that ended within the same slice as its overflow is
+            // measured here, where its end is known.
+            if let context {
+                let end = Int(xmlByteConsumed(context.assumingMemoryBound(to: xmlParserCtxt.self)))
+                if end - boundary > limits.maxStanzaSize {
+                    fail(.policyViolation("stanza exceeds max_stanza_size (\(limits.maxStanzaSize) bytes)"))
+                    return
+                }
+            }
             events.append(.stanza(element))
             markBoundary()
         } else {

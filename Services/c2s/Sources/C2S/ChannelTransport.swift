@@ -18,20 +18,21 @@ struct ChannelTransport: SessionTransport {
         }
     }
 
-    /// Writes `<proceed/>` and inserts the TLS handler in the same event-loop
-    /// turn, so the client's ClientHello can only reach the TLS handler.
+    /// Writes and flushes `<proceed/>`, then inserts the TLS handler in the same
+    /// event-loop turn: the bytes are already below the TLS handler (it would
+    /// hold a flush back until its handshake is done), and the client's
+    /// ClientHello, read in a later turn, can only reach the TLS handler.
     func writeThenStartTLS(_ text: String) async -> Bool {
         guard let tlsContext else { return false }
         let channel = self.channel
         do {
             try await channel.eventLoop.flatSubmit { () -> EventLoopFuture<Void> in
-                let written = channel.write(channel.allocator.buffer(string: text))
+                let written = channel.writeAndFlush(channel.allocator.buffer(string: text))
                 do {
                     try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext), position: .first)
                 } catch {
                     return channel.eventLoop.makeFailedFuture(error)
                 }
-                channel.flush()
                 return written
             }.get()
             return true
