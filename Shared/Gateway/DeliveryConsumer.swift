@@ -6,7 +6,7 @@ import XMPPCore
 
 /// Reads this gateway's `deliver:{node}` stream and writes each entry to its
 /// local session, acknowledging (`XACK`) a batch once every write in it is
-/// done. A delivery for a session that is no longer here goes back to the
+/// done, and deletes it. A delivery for a session that is no longer here goes back to the
 /// routers (field `undelivered`), which apply RFC 6121 §8.5.3 (another
 /// resource, offline storage, or an error).
 public final class DeliveryConsumer: Service, Sendable {
@@ -50,7 +50,11 @@ public final class DeliveryConsumer: Service, Sendable {
                             if cursor == "0" && entries.isEmpty { cursor = ">" }
                             guard !entries.isEmpty else { continue }
                             await self.dispatch(entries)
-                            try await connection.xack(key, group: Self.group, ids: entries.map(\.id))
+                            // Written: acknowledge and delete, so the stream only ever
+                            // holds what was not written yet (what the sweeper hands
+                            // back if this node dies).
+                            let ids = entries.map { $0.id as any RESPArgument }
+                            _ = try await self.redis.transaction([["XACK", key, Self.group] + ids, ["XDEL", key] + ids])
                         }
                     }
                 }

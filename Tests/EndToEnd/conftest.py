@@ -14,7 +14,7 @@ TEST_NET = os.environ.get("TRELLIS_TEST_NET", "127.0.77")
 @pytest.fixture(scope="session")
 def cluster():
     run_dir = tempfile.mkdtemp(prefix="trellis-e2e-")
-    cluster = Cluster(run_dir, TEST_NET)
+    cluster = Cluster(run_dir, TEST_NET, routers=2, c2s=2, bosh=2)
     try:
         cluster.up()
         yield cluster

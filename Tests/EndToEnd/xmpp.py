@@ -59,8 +59,8 @@ class Client(slixmpp.ClientXMPP):
             self.ended.set_result(True)
         self._fail("disconnected before the session started")
 
-    async def login(self, cluster, presence=True):
-        c2s = cluster.process("c2s", 0)
+    async def login(self, cluster, presence=True, c2s_index=0):
+        c2s = cluster.process("c2s", c2s_index)
         port = c2s["tls_port"] if self.enable_direct_tls else c2s["port"]
         self.connect(c2s["host"], port)
         await asyncio.wait_for(self.started, TIMEOUT)
@@ -95,8 +95,8 @@ class Client(slixmpp.ClientXMPP):
                 pass
 
 
-async def logged_in(cluster, jid, password, **kwargs):
-    return await Client(jid, password, **kwargs).login(cluster)
+async def logged_in(cluster, jid, password, c2s_index=0, **kwargs):
+    return await Client(jid, password, **kwargs).login(cluster, c2s_index=c2s_index)
 
 
 async def subscribe_both_ways(a, b):
