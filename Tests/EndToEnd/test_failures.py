@@ -147,3 +147,23 @@ def test_kill_9_storage_requests_fail_fast_and_nothing_acknowledged_is_lost(clus
     finally:
         if not any(p["pid"] and pid_alive(p["pid"]) for p in cluster.processes("storage")):
             cluster.start("storage", 0)
+
+
+def test_sigterm_on_c2s_closes_every_stream_with_system_shutdown(cluster):
+    jid, pw = new_account(cluster, "erin")
+
+    async def scenario():
+        erin = await logged_in(cluster, jid, pw, c2s_index=1)
+        try:
+            await asyncio.to_thread(cluster.kill, "c2s", 1, "TERM")
+            await asyncio.wait_for(erin.ended, 15)
+            assert "system-shutdown" in erin.stream_errors
+        finally:
+            await erin.close()
+
+    try:
+        run(scenario())
+        sessions = cluster.redis("HLEN", cluster.key(f"sessions:{{{jid}}}"))
+        assert sessions == ["0"], "the session stayed in the registry"
+    finally:
+        cluster.start("c2s", 1)
