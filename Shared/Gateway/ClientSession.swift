@@ -207,7 +207,8 @@ public final class ClientSession {
         case .bound:
             break
         }
-        let endpoint = SessionEndpoint(sessionID: streamID, transport: transport)
+        let endpoint = SessionEndpoint(
+            sessionID: streamID, transport: transport, registration: SessionRegistration(jid: jid, record: record))
         environment.sessions.add(endpoint, jid: jid.description)
         self.endpoint = endpoint
         self.record = record
@@ -250,6 +251,7 @@ public final class ClientSession {
         if let updated = SessionPresenceTracking.apply(stanza, to: record), updated != record {
             record = updated
             self.record = updated
+            endpoint?.registration = SessionRegistration(jid: jid, record: updated)
             do {
                 try await environment.registry.update(jid, record: updated)
             } catch {

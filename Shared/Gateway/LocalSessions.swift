@@ -10,6 +10,20 @@ public protocol DeliveryTarget: AnyObject, Sendable {
     func deliver(_ stanza: XMLElement) async -> Bool
     /// Ends the stream with this stream error.
     func close(with condition: StreamError.Condition) async
+    /// The session's full JID and current registry record, to register it
+    /// again after the registry lost it.
+    var registration: SessionRegistration? { get }
+}
+
+/// A bound session as the registry knows it.
+public struct SessionRegistration: Sendable, Hashable {
+    public var jid: JID
+    public var record: SessionRecord
+
+    public init(jid: JID, record: SessionRecord) {
+        self.jid = jid
+        self.record = record
+    }
 }
 
 /// The sessions bound on this gateway node, by full JID.

@@ -62,6 +62,16 @@ public struct SessionRegistry: Sendable {
             arguments: [jid.resourcepart ?? "", record.session, record.encoded()])
     }
 
+    /// Writes this session's record back after the registry lost it (the node
+    /// was swept, or Redis lost data), unless the resource now belongs to
+    /// another session. Returns whether it was written.
+    public func restore(_ jid: JID, record: SessionRecord) async throws -> Bool {
+        let reply = try await redis.evaluate(
+            Self.restoreScript, keys: [keys.sessions(bare: jid.bare.description), keys.nodeSessions(node)],
+            arguments: [jid.resourcepart ?? "", record.session, record.encoded(), jid.description])
+        return reply.int == 1
+    }
+
     /// Every session of a user, by resource.
     public func sessions(of bare: JID) async throws -> [String: SessionRecord] {
         let reply = try await redis.send(["HGETALL", keys.sessions(bare: bare.description)])
@@ -106,6 +116,16 @@ public struct SessionRegistry: Sendable {
         else
           redis.call('SREM', KEYS[2], ARGV[3])
         end
+        return 1
+        """)
+
+    // KEYS: sessions:{bare}, node:{id}:sessions. ARGV: resource, session, record, full JID.
+    static let restoreScript = RedisScript(
+        """
+        local current = redis.call('HGET', KEYS[1], ARGV[1])
+        if current and cjson.decode(current).session ~= ARGV[2] then return 0 end
+        redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+        redis.call('SADD', KEYS[2], ARGV[4])
         return 1
         """)
 

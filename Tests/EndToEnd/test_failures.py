@@ -167,3 +167,38 @@ def test_sigterm_on_c2s_closes_every_stream_with_system_shutdown(cluster):
         assert sessions == ["0"], "the session stayed in the registry"
     finally:
         cluster.start("c2s", 1)
+
+
+def test_a_stalled_c2s_node_that_was_swept_registers_its_sessions_again(cluster):
+    """SIGSTOP a c2s node past its TTL: the sweeper takes it for dead. When it
+    wakes up its sessions come back into the registry and contacts see them."""
+    import os
+    import signal
+
+    alice_jid, pw = new_account(cluster, "alice")
+    bob_jid, _ = new_account(cluster, "bob")
+    c2s = cluster.process("c2s", 0)
+
+    async def scenario():
+        alice = await logged_in(cluster, alice_jid, pw, c2s_index=1)
+        bob = await logged_in(cluster, bob_jid, pw, c2s_index=0)
+        try:
+            await subscribe_both_ways(alice, bob)
+            bob.send_presence()
+            await alice.next_presence(sender=bob_jid)
+            os.kill(c2s["pid"], signal.SIGSTOP)
+            try:
+                await alice.next_presence(sender=bob_jid, ptype="unavailable", timeout=15)
+                alice.send_message(mto=bob_jid, mbody="while you stalled", mtype="chat")
+                await alice["xep_0199"].ping(jid=cluster.state["domain"], timeout=10)
+            finally:
+                os.kill(c2s["pid"], signal.SIGCONT)
+            await alice.next_presence(sender=str(bob.boundjid), ptype="available", timeout=15)
+            await bob.next_message(body="while you stalled", timeout=15)
+            alice.send_message(mto=str(bob.boundjid), mbody="welcome back", mtype="chat")
+            await bob.next_message(body="welcome back", timeout=15)
+        finally:
+            await alice.close()
+            await bob.close()
+
+    run(scenario())

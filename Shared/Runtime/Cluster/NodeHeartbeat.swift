@@ -16,11 +16,12 @@ public final class NodeHeartbeat: Service, Sendable {
     private let interval: Duration
     private let ttl: Duration
     private let readiness: Readiness
+    private let recreations: NodeRecordRecreations
     private let logger: Logger
 
     public init(
         record: NodeRecord, redis: RedisClient, keys: ClusterKeys, interval: Duration, ttl: Duration,
-        readiness: Readiness, logger: Logger
+        readiness: Readiness, recreations: NodeRecordRecreations = NodeRecordRecreations(), logger: Logger
     ) {
         self.record = record
         self.redis = redis
@@ -28,6 +29,7 @@ public final class NodeHeartbeat: Service, Sendable {
         self.interval = interval
         self.ttl = ttl
         self.readiness = readiness
+        self.recreations = recreations
         self.logger = logger
         readiness.register(Self.readinessCheck)
     }
@@ -37,9 +39,15 @@ public final class NodeHeartbeat: Service, Sendable {
 
     public func run() async throws {
         var failing = false
+        var written = false
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                try await beat()
+                let existed = try await beat()
+                if written && !existed {
+                    logger.notice("node record was gone; telling services to register again")
+                    recreations.publish()
+                }
+                written = true
                 if failing { logger.info("node record restored in redis") }
                 failing = false
                 readiness.set(Self.readinessCheck, passing: true)
@@ -59,16 +67,20 @@ public final class NodeHeartbeat: Service, Sendable {
         }
     }
 
-    /// One beat: the record, its TTL and the membership, atomically.
-    public func beat() async throws {
+    /// One beat: the record, its TTL and the membership, atomically. Returns
+    /// whether the record was still there before the beat.
+    @discardableResult
+    public func beat() async throws -> Bool {
         let key = keys.node(record.id)
         var hset: [any RESPArgument] = ["HSET", key]
         for (field, value) in record.fields { hset += [field, value] }
-        _ = try await redis.transaction([
+        let results = try await redis.transaction([
+            ["EXISTS", key],
             hset,
             ["PEXPIRE", key, Int(ttl.components.seconds * 1000 + ttl.components.attoseconds / 1_000_000_000_000_000)],
             ["SADD", keys.nodes, record.id.rawValue],
         ])
+        return results.first?.int == 1
     }
 
     /// Removes the record and the membership.

@@ -18,6 +18,8 @@ public struct TrellisContext: Sendable {
     public let keys: ClusterKeys
     /// The process's Redis client; the shell runs it first and stops it last.
     public let redis: RedisClient
+    /// When the heartbeat finds this node's record gone and writes it anew.
+    public let recordRecreations = NodeRecordRecreations()
 
     public init(
         configuration: TrellisConfiguration, logger: Logger, readiness: Readiness,

@@ -109,7 +109,7 @@ public enum TrellisProcess {
             redis: context.redis, keys: context.keys,
             interval: .milliseconds(configuration.common.heartbeatIntervalMilliseconds),
             ttl: .milliseconds(configuration.common.nodeTTLMilliseconds),
-            readiness: context.readiness, logger: logger)
+            readiness: context.readiness, recreations: context.recordRecreations, logger: logger)
         // Start order: Redis, the heartbeat, the role's services, the admin
         // server; a graceful shutdown runs it backwards, so the node deregisters
         // after its services drained and Redis closes last.

@@ -7,7 +7,8 @@ import ServiceLifecycle
 import XMPPStream
 
 /// The c2s role's services, in start order: the storage client (credentials),
-/// the delivery consumer (`deliver:{node}` to the connections), the listeners.
+/// the delivery consumer (`deliver:{node}` to the connections), re-registration
+/// of the sessions after the node was swept, the listeners.
 /// Shutdown runs backwards: listeners close every stream with
 /// `<system-shutdown/>` first, then deliveries stop, then the storage client.
 public enum C2SServices {
@@ -40,6 +41,8 @@ public enum C2SServices {
                 environment: environment, negotiation: negotiation,
                 limits: .init(maxStanzaSize: configuration.limits.maxStanzaSize), tlsContext: tlsContext),
             logger: context.logger)
-        return [storage, deliveries, server]
+        let reRegistration = SessionReRegistration(
+            environment: environment, recreations: context.recordRecreations.events())
+        return [storage, deliveries, reRegistration, server]
     }
 }
