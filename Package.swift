@@ -103,7 +103,15 @@ let package = Package(
             name: "Router", dependencies: ["XMPPCore", "Cluster"],
             path: "Services/router/Sources/Router", swiftSettings: swiftSettings),
         .target(
-            name: "BOSHGateway", dependencies: ["XMPPCore"],
+            name: "BOSHGateway",
+            dependencies: [
+                "Gateway", "XMPPCore", "XMPPStream", "Cluster", "Redis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Services/bosh-gateway/Sources/BOSHGateway", swiftSettings: swiftSettings),
         .target(
             name: "C2S",
@@ -120,7 +128,7 @@ let package = Package(
             name: "C2SMain", dependencies: ["Runtime", "C2S", "Gateway"],
             path: "Services/c2s/Main", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "BOSHGatewayMain", dependencies: ["Runtime"],
+            name: "BOSHGatewayMain", dependencies: ["Runtime", "BOSHGateway", "Gateway", "XMPPCore", "XMPPStream"],
             path: "Services/bosh-gateway/Main", swiftSettings: swiftSettings),
         .executableTarget(
             name: "RouterMain", dependencies: ["Runtime"],
@@ -157,7 +165,15 @@ let package = Package(
             name: "RouterTests", dependencies: ["Router"],
             path: "Tests/RouterTests", swiftSettings: swiftSettings),
         .testTarget(
-            name: "BOSHGatewayTests", dependencies: ["BOSHGateway"],
+            name: "BOSHGatewayTests",
+            dependencies: [
+                "BOSHGateway", "Gateway", "Runtime", "TestSupport", "XMPPCore", "XMPPStream", "Cluster", "Redis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/BOSHGatewayTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "ClusterTests", dependencies: ["Cluster"],
