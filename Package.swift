@@ -119,7 +119,15 @@ let package = Package(
             ],
             path: "Services/router/Sources/Router", swiftSettings: swiftSettings),
         .target(
-            name: "BOSHGateway", dependencies: ["XMPPCore"],
+            name: "BOSHGateway",
+            dependencies: [
+                "Gateway", "XMPPCore", "XMPPStream", "Cluster", "Redis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Services/bosh-gateway/Sources/BOSHGateway", swiftSettings: swiftSettings),
         .target(
             name: "C2S",
@@ -145,7 +153,7 @@ let package = Package(
             name: "C2SMain", dependencies: ["Runtime", "C2S"],
             path: "Services/c2s/Main", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "BOSHGatewayMain", dependencies: ["Runtime"],
+            name: "BOSHGatewayMain", dependencies: ["Runtime", "BOSHGateway", "Gateway", "XMPPCore", "XMPPStream"],
             path: "Services/bosh-gateway/Main", swiftSettings: swiftSettings),
         .executableTarget(
             name: "RouterMain", dependencies: ["Runtime", "Router"],
@@ -193,7 +201,15 @@ let package = Package(
             name: "RouterTests", dependencies: ["Router", "Cluster", "ClusterIO", "Gateway", "XMPPCore"],
             path: "Tests/RouterTests", swiftSettings: swiftSettings),
         .testTarget(
-            name: "BOSHGatewayTests", dependencies: ["BOSHGateway"],
+            name: "BOSHGatewayTests",
+            dependencies: [
+                "BOSHGateway", "Gateway", "Runtime", "TestSupport", "XMPPCore", "XMPPStream", "Cluster", "Redis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/BOSHGatewayTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "ClusterTests", dependencies: ["Cluster"],

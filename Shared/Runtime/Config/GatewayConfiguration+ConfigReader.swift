@@ -56,7 +56,8 @@ extension C2SConfiguration {
 }
 
 /// Keys: `bosh.host`, `bosh.port`, `bind` (a path starting with `/`), `root`,
-/// `vroute` (1…64 letters, digits, `-`, `_`, or `auto`), `bosh.max_wait` (1…3600),
+/// `vroute` (1…64 letters, digits, `-`, `_`, or `auto`), `vroute_network` (an
+/// IPv4 CIDR such as `172.31.240.0/24`), `bosh.max_wait` (1…3600),
 /// `bosh.inactivity` (1…3600), `bosh.cors_origins` (list).
 extension BOSHConfiguration {
     public init(source: ConfigSource) throws(ConfigurationError) {
@@ -73,12 +74,17 @@ extension BOSHConfiguration {
         guard vrouteOK else {
             throw .invalid(key: "vroute", expected: "auto or 1 to 64 letters, digits, '-' or '_'", got: vroute)
         }
+        let vrouteNetwork = try source.string("vroute_network")
+        if let vrouteNetwork, IPv4Network(vrouteNetwork) == nil {
+            throw .invalid(key: "vroute_network", expected: "an IPv4 network such as 172.31.240.0/24", got: vrouteNetwork)
+        }
         self.init(
             host: try source.string("bosh.host", default: defaults.host),
             port: try source.int("bosh.port", default: defaults.port, in: 0...65535),
             bind: bind,
             root: try source.string("root"),
             vroute: vroute,
+            vrouteNetwork: vrouteNetwork,
             maxWait: try source.int("bosh.max_wait", default: defaults.maxWait, in: 1...3600),
             inactivity: try source.int("bosh.inactivity", default: defaults.inactivity, in: 1...3600),
             corsOrigins: try source.stringList("bosh.cors_origins", default: defaults.corsOrigins))

@@ -80,9 +80,12 @@ public struct BOSHConfiguration: Sendable, Equatable {
     /// A directory of static files served beside BOSH, if any.
     public var root: String?
     /// The value nginx routes this replica's sessions by (the `vroute`
-    /// cookie). `auto` means "derive a stable value per replica" — for now it
-    /// is stored as given; the gateway derives it.
+    /// cookie). `auto` means "derive a stable value per replica" (`VRoute`:
+    /// `g<last octet>` of this replica's IPv4 address).
     public var vroute: String
+    /// For `vroute=auto` on a host with several addresses (`bosh.host`
+    /// 0.0.0.0): the IPv4 network (CIDR) whose address names the replica.
+    public var vrouteNetwork: String?
     /// The longest `wait` granted to a client, in seconds.
     public var maxWait: Int
     /// Seconds without a request after which a session ends.
@@ -92,13 +95,15 @@ public struct BOSHConfiguration: Sendable, Equatable {
 
     public init(
         host: String = "0.0.0.0", port: Int = 5280, bind: String = "/xmpp", root: String? = nil,
-        vroute: String = "auto", maxWait: Int = 60, inactivity: Int = 60, corsOrigins: [String] = []
+        vroute: String = "auto", vrouteNetwork: String? = nil, maxWait: Int = 60, inactivity: Int = 60,
+        corsOrigins: [String] = []
     ) {
         self.host = host
         self.port = port
         self.bind = bind
         self.root = root
         self.vroute = vroute
+        self.vrouteNetwork = vrouteNetwork
         self.maxWait = maxWait
         self.inactivity = inactivity
         self.corsOrigins = corsOrigins

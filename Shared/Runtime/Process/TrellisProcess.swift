@@ -104,7 +104,7 @@ public enum TrellisProcess {
                 id: context.nodeID, role: configuration.role,
                 address: configuration.listenAddresses.first,
                 adminAddress: "\(configuration.common.admin.host):\(configuration.common.admin.port)",
-                vroute: configuration.role == .boshGateway ? configuration.bosh.vroute : nil,
+                vroute: configuration.role == .boshGateway ? configuration.bosh.resolvedVRoute() : nil,
                 startedAt: Int(Date().timeIntervalSince1970)),
             redis: context.redis, keys: context.keys,
             interval: .milliseconds(configuration.common.heartbeatIntervalMilliseconds),

@@ -14,8 +14,15 @@ import XMPPCore
 /// - a `rid` beyond the window of `requests` ends the session `item-not-found`
 ///   (§14.2); a repeated `rid` gets its cached response again (§14.3);
 /// - at most `hold` requests wait for data: a new one releases the oldest (§7.1);
-///   more than `requests` open at once, or polls faster than `polling` when
-///   `hold` is 0, end the session `policy-violation` (§11, §12);
+///   more than `requests` open at once (one more for a pause or terminate), or
+///   polls faster than `polling` when `hold` is 0, end the session
+///   `policy-violation` (§11, §12); other requests open at that moment get
+///   `other-request` (§17.2);
+/// - with acknowledgements (§9), a client `ack` below the last answered `rid`
+///   gets the next response at once with `report` and `time` (§9.2);
+/// - a pause request is answered without payloads (§10);
+/// - a session the server ends while no request is open answers the next
+///   request with its terminal condition rather than `item-not-found`;
 /// - a held request is answered empty after `wait` (§7.1); the session ends after
 ///   `inactivity` seconds (or the granted `pause`) with no request open (§7.1, §10).
 public struct BOSHSessionStateMachine<RequestID: Hashable & Sendable>: Sendable {
@@ -29,13 +36,25 @@ public struct BOSHSessionStateMachine<RequestID: Hashable & Sendable>: Sendable 
         public var terminate: BOSHTerminalCondition?
         /// `true` for a normal end (`type='terminate'` without a condition).
         public var terminatedNormally: Bool
+        /// §9.2: the `rid` whose response the client seems to have missed, and
+        /// the milliseconds since it was sent.
+        public var report: UInt64?
+        public var reportTime: Int?
 
-        init(rid: UInt64, payloads: [XMLElement] = [], terminate: BOSHTerminalCondition? = nil, terminatedNormally: Bool = false) {
+        init(
+            rid: UInt64, payloads: [XMLElement] = [], terminate: BOSHTerminalCondition? = nil, terminatedNormally: Bool = false,
+            report: UInt64? = nil, reportTime: Int? = nil
+        ) {
             self.rid = rid
             self.payloads = payloads
             self.terminate = terminate
             self.terminatedNormally = terminatedNormally
+            self.report = report
+            self.reportTime = reportTime
         }
+
+        /// The response ends the session.
+        public var isTerminal: Bool { terminate != nil || terminatedNormally }
     }
 
     public enum Action: Sendable, Hashable {
@@ -58,13 +77,19 @@ public struct BOSHSessionStateMachine<RequestID: Hashable & Sendable>: Sendable 
         public var restart: Bool
         /// `pause` in seconds (§10), if asked.
         public var pause: Int?
+        /// §9.2: the highest `rid` whose response the client has received.
+        public var ack: UInt64?
 
-        public init(rid: UInt64, payloads: [XMLElement] = [], terminate: Bool = false, restart: Bool = false, pause: Int? = nil) {
+        public init(
+            rid: UInt64, payloads: [XMLElement] = [], terminate: Bool = false, restart: Bool = false, pause: Int? = nil,
+            ack: UInt64? = nil
+        ) {
             self.rid = rid
             self.payloads = payloads
             self.terminate = terminate
             self.restart = restart
             self.pause = pause
+            self.ack = ack
         }
     }
 
@@ -81,6 +106,12 @@ public struct BOSHSessionStateMachine<RequestID: Hashable & Sendable>: Sendable 
     private var held: [Held] = []
     private var outbox: [XMLElement] = []
     private var responses: [UInt64: Response] = [:]
+    private var sentAt: [UInt64: Instant] = [:]
+    private var highestAnsweredRID: UInt64 = 0
+    /// §9.2: set by a lagging client `ack`, sent on the next response.
+    private var pendingReport: (rid: UInt64, time: Int)?
+    /// The terminal answer of a session the server ended while no request was open.
+    private var unsentTermination: Response?
     private var idleSince: Instant?
     private var idleLimit: Duration
     private var lastRequestAt: Instant
@@ -101,6 +132,11 @@ public struct BOSHSessionStateMachine<RequestID: Hashable & Sendable>: Sendable 
     /// An HTTP request for this session arrived.
     public mutating func received(_ request: Request, id: RequestID, now: Instant) -> [Action] {
         if isEnded {
+            if var termination = unsentTermination {
+                unsentTermination = nil
+                termination.rid = request.rid
+                return [.respond(id, termination)]
+            }
             return [.respond(id, Response(rid: request.rid, terminate: .itemNotFound))]
         }
         // §14.3: a request already answered gets the same answer again.
@@ -123,8 +159,9 @@ public struct BOSHSessionStateMachine<RequestID: Hashable & Sendable>: Sendable 
         if request.rid > processedRID + UInt64(parameters.requests) {
             return terminate(.itemNotFound, answering: id, rid: request.rid)
         }
-        // §11: more requests open than allowed.
-        if held.count + early.count + 1 > parameters.requests {
+        // §11: more requests open than allowed (one more to pause or terminate).
+        let allowance = request.terminate || request.pause != nil ? 1 : 0
+        if held.count + early.count + 1 > parameters.requests + allowance {
             return terminate(.policyViolation, answering: id, rid: request.rid)
         }
         // §12: polling sessions may not poll faster than `polling`.
@@ -135,8 +172,11 @@ public struct BOSHSessionStateMachine<RequestID: Hashable & Sendable>: Sendable 
         }
         lastRequestAt = now
         idleSince = nil
+        noteAcknowledgement(request.ack, now: now)
         early[request.rid] = (id, request)
-        return processInOrder(now: now)
+        var actions = processInOrder(now: now)
+        if pendingReport != nil, !held.isEmpty, !isEnded { actions.append(respondOldest(now: now)) }
+        return actions
     }
 
     /// Stanzas (or stream-level elements) for the client.
@@ -148,8 +188,10 @@ public struct BOSHSessionStateMachine<RequestID: Hashable & Sendable>: Sendable 
     }
 
     /// The server ends the session (shutdown, stream error, replaced).
-    public mutating func terminate(_ condition: BOSHTerminalCondition?, now: Instant) -> [Action] {
+    /// `payloads` go out with the terminal response (a `<stream:error/>`).
+    public mutating func terminate(_ condition: BOSHTerminalCondition?, payloads: [XMLElement] = [], now: Instant) -> [Action] {
         guard !isEnded else { return [] }
+        outbox += payloads
         var actions: [Action] = []
         for request in held {
             let response = Response(rid: request.rid, payloads: outbox, terminate: condition, terminatedNormally: condition == nil)
@@ -157,7 +199,15 @@ public struct BOSHSessionStateMachine<RequestID: Hashable & Sendable>: Sendable 
             responses[request.rid] = response
             actions.append(.respond(request.id, response))
         }
+        for (id, request) in early.values.sorted(by: { $0.1.rid < $1.1.rid }) {
+            actions.append(.respond(id, Response(rid: request.rid, terminate: condition, terminatedNormally: condition == nil)))
+        }
+        if held.isEmpty {
+            unsentTermination = Response(rid: 0, payloads: outbox, terminate: condition, terminatedNormally: condition == nil)
+            outbox = []
+        }
         held = []
+        early = [:]
         isEnded = true
         actions.append(.ended(condition))
         return actions
@@ -205,10 +255,14 @@ public struct BOSHSessionStateMachine<RequestID: Hashable & Sendable>: Sendable 
                 return actions
             }
             if let pause = request.pause {
-                // §10: answer everything now; the session may then stay idle for `pause`.
+                // §10: answer everything now, the pause request without payloads;
+                // the session may then stay idle for `pause`.
                 idleLimit = .seconds(min(max(pause, 0), parameters.maxPause))
-                held.append(Held(rid: request.rid, id: id, since: now))
                 actions += release(all: now)
+                let response = Response(rid: request.rid)
+                cache(response, now: now)
+                idleSince = now
+                actions.append(.respond(id, response))
                 continue
             }
             idleLimit = .seconds(parameters.inactivity)
@@ -229,23 +283,52 @@ public struct BOSHSessionStateMachine<RequestID: Hashable & Sendable>: Sendable 
 
     private mutating func respondOldest(now: Instant) -> Action {
         let request = held.removeFirst()
-        let response = Response(rid: request.rid, payloads: outbox)
+        var response = Response(rid: request.rid, payloads: outbox)
+        if let report = pendingReport {
+            response.report = report.rid
+            response.reportTime = report.time
+            pendingReport = nil
+        }
         outbox = []
-        cache(response)
+        cache(response, now: now)
         if held.isEmpty { idleSince = now }
         return .respond(request.id, response)
     }
 
-    private mutating func cache(_ response: Response) {
+    private mutating func cache(_ response: Response, now: Instant) {
         responses[response.rid] = response
+        sentAt[response.rid] = now
+        highestAnsweredRID = max(highestAnsweredRID, response.rid)
         // Keep the window's worth of answers for retransmission (§14.3).
         let oldest = response.rid >= UInt64(parameters.requests) ? response.rid - UInt64(parameters.requests) : 0
         responses = responses.filter { $0.key > oldest }
+        sentAt = sentAt.filter { $0.key > oldest }
     }
 
+    /// §9.2: a client `ack` below the last answered `rid` means a response went missing.
+    private mutating func noteAcknowledgement(_ ack: UInt64?, now: Instant) {
+        guard parameters.acknowledgements, let ack, ack < highestAnsweredRID, let sent = sentAt[ack + 1] else { return }
+        let elapsed = now - sent
+        pendingReport = (ack + 1, Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
+    }
+
+    /// Ends the session on a violation by request `id`; other open requests are
+    /// told `other-request` (§17.2).
     private mutating func terminate(_ condition: BOSHTerminalCondition, answering id: RequestID, rid: UInt64) -> [Action] {
-        var actions = terminate(condition, now: lastRequestAt)
-        actions.insert(.respond(id, Response(rid: rid, terminate: condition)), at: 0)
+        var actions: [Action] = [.respond(id, Response(rid: rid, terminate: condition))]
+        for request in held {
+            let response = Response(rid: request.rid, terminate: .otherRequest)
+            responses[request.rid] = response
+            actions.append(.respond(request.id, response))
+        }
+        for (otherID, other) in early.values.sorted(by: { $0.1.rid < $1.1.rid }) where otherID != id {
+            actions.append(.respond(otherID, Response(rid: other.rid, terminate: .otherRequest)))
+        }
+        held = []
+        early = [:]
+        outbox = []
+        isEnded = true
+        actions.append(.ended(condition))
         return actions
     }
 }
