@@ -121,7 +121,7 @@ let package = Package(
         .target(
             name: "BOSHGateway",
             dependencies: [
-                "Gateway", "XMPPCore", "XMPPStream", "Cluster", "Redis",
+                "Gateway", "Runtime", "XMPPCore", "XMPPStream", "Cluster", "Redis",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -153,7 +153,7 @@ let package = Package(
             name: "C2SMain", dependencies: ["Runtime", "C2S"],
             path: "Services/c2s/Main", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "BOSHGatewayMain", dependencies: ["Runtime", "BOSHGateway", "Gateway", "XMPPCore", "XMPPStream"],
+            name: "BOSHGatewayMain", dependencies: ["Runtime", "BOSHGateway"],
             path: "Services/bosh-gateway/Main", swiftSettings: swiftSettings),
         .executableTarget(
             name: "RouterMain", dependencies: ["Runtime", "Router"],

@@ -1,4 +1,3 @@
-import ClusterIO
 import Gateway
 import NIOCore
 import NIOSSL
@@ -14,17 +13,11 @@ import XMPPStream
 public enum C2SServices {
     public static func make(context: TrellisContext) throws -> [any Service] {
         let configuration = context.configuration
-        let storage = StorageClient(
-            redis: context.redis, keys: context.keys, nodeID: context.nodeID,
-            timeout: .milliseconds(configuration.common.storageRequestTimeoutMilliseconds), logger: context.logger)
-        let sessions = LocalSessions()
-        let environment = GatewayEnvironment(
-            node: context.nodeID, keys: context.keys, redis: context.redis, partitions: configuration.router.partitions,
-            sessions: sessions, credentials: StorageCredentialSource(storage: storage),
-            maxResourcesPerAccount: configuration.limits.maxResourcesPerAccount, logger: context.logger)
-        let deliveries = DeliveryConsumer(
-            redis: context.redis, keys: context.keys, node: context.nodeID, sessions: sessions, routes: environment.routes,
-            logger: context.logger)
+        let node = GatewayNode(
+            redis: context.redis, keys: context.keys, node: context.nodeID, partitions: configuration.router.partitions,
+            maxResourcesPerAccount: configuration.limits.maxResourcesPerAccount,
+            storageTimeout: .milliseconds(configuration.common.storageRequestTimeoutMilliseconds),
+            recordRecreations: context.recordRecreations.events(), logger: context.logger)
 
         // One certificate for the listener: the first served domain's, else the default.
         let domains = configuration.common.domains
@@ -38,11 +31,9 @@ public enum C2SServices {
                 host: configuration.c2s.host, port: configuration.c2s.port, tlsPort: configuration.c2s.tlsPort,
                 idleTimeout: .seconds(Int64(configuration.c2s.idleTimeoutSeconds)),
                 handshakeTimeout: .seconds(Int64(configuration.c2s.handshakeTimeoutSeconds)),
-                environment: environment, negotiation: negotiation,
+                environment: node.environment, negotiation: negotiation,
                 limits: .init(maxStanzaSize: configuration.limits.maxStanzaSize), tlsContext: tlsContext),
             logger: context.logger)
-        let reRegistration = SessionReRegistration(
-            environment: environment, recreations: context.recordRecreations.events())
-        return [storage, deliveries, reRegistration, server]
+        return node.services(listener: server)
     }
 }

@@ -1,0 +1,38 @@
+import Cluster
+import ClusterIO
+import Logging
+import Redis
+import ServiceLifecycle
+
+/// What every gateway process (c2s, bosh-gateway) runs besides its listener:
+/// the storage client (SASL credentials), the delivery consumer
+/// (`deliver:{node}` to local sessions) and re-registration after a sweep, all
+/// around one `GatewayEnvironment` the listener's sessions share.
+public struct GatewayNode: Sendable {
+    public let environment: GatewayEnvironment
+    public let storage: StorageClient
+    public let deliveries: DeliveryConsumer
+    public let reRegistration: SessionReRegistration
+
+    public init(
+        redis: RedisClient, keys: ClusterKeys, node: NodeID, partitions: Int, maxResourcesPerAccount: Int,
+        storageTimeout: Duration, recordRecreations: AsyncStream<Void>, logger: Logger
+    ) {
+        storage = StorageClient(redis: redis, keys: keys, nodeID: node, timeout: storageTimeout, logger: logger)
+        let sessions = LocalSessions()
+        environment = GatewayEnvironment(
+            node: node, keys: keys, redis: redis, partitions: partitions, sessions: sessions,
+            credentials: StorageCredentialSource(storage: storage), maxResourcesPerAccount: maxResourcesPerAccount,
+            logger: logger)
+        deliveries = DeliveryConsumer(
+            redis: redis, keys: keys, node: node, sessions: sessions, routes: environment.routes, logger: logger)
+        reRegistration = SessionReRegistration(environment: environment, recreations: recordRecreations)
+    }
+
+    /// The services in start order, with the role's listener last: shutdown
+    /// closes the listener's streams first, then deliveries and the storage
+    /// client stop.
+    public func services(listener: any Service) -> [any Service] {
+        [storage, deliveries, reRegistration, listener]
+    }
+}
