@@ -159,3 +159,57 @@ def test_a_wrong_stream_namespace_is_invalid_namespace(cluster):
 def test_stanzas_before_authentication_are_not_authorized(cluster):
     reply = raw_exchange(cluster, "<message to='someone@localhost'><body>hi</body></message>")
     assert "<not-authorized" in reply
+
+
+def test_bare_jid_messages_reach_the_highest_priority_resources_on_two_c2s_nodes(cluster):
+    alice_jid, pw = new_account(cluster, "alice")
+    bob_jid, _ = new_account(cluster, "bob")
+
+    async def scenario():
+        alice = await logged_in(cluster, alice_jid, pw, c2s_index=0)
+        bob_desk = Client(bob_jid + "/desk", pw)
+        bob_phone = Client(bob_jid + "/phone", pw)
+        bob_away = Client(bob_jid + "/away", pw)
+        for client, index in ((bob_desk, 0), (bob_phone, 1), (bob_away, 1)):
+            await client.login(cluster, presence=False, c2s_index=index)
+        try:
+            bob_desk.send_presence(ppriority=5)
+            bob_phone.send_presence(ppriority=5)
+            bob_away.send_presence(ppriority=-1)
+            # Presence goes through the routers; a ping round trip per client orders it before the message.
+            for client in (bob_desk, bob_phone, bob_away):
+                await client["xep_0199"].ping(jid=cluster.state["domain"], timeout=10)
+            alice.send_message(mto=bob_jid, mbody="to the bare jid", mtype="chat")
+            await bob_desk.next_message(body="to the bare jid")
+            await bob_phone.next_message(body="to the bare jid")
+            alice.send_message(mto=bob_jid + "/away", mbody="to the full jid", mtype="chat")
+            first = await bob_away.next_message()
+            assert first["body"] == "to the full jid", "a negative-priority resource got a bare-JID message"
+        finally:
+            for client in (alice, bob_desk, bob_phone, bob_away):
+                await client.close()
+
+    run(scenario())
+
+
+def test_offline_messages_arrive_in_order_at_next_login(cluster):
+    alice_jid, pw = new_account(cluster, "alice")
+    bob_jid, _ = new_account(cluster, "bob")
+
+    async def scenario():
+        alice = await logged_in(cluster, alice_jid, pw)
+        try:
+            for n in range(20):
+                alice.send_message(mto=bob_jid, mbody=f"offline {n}", mtype="chat")
+            await alice["xep_0199"].ping(jid=cluster.state["domain"], timeout=10)
+            await asyncio.sleep(0.5)
+        finally:
+            await alice.close()
+        bob = await logged_in(cluster, bob_jid, pw, c2s_index=1)
+        try:
+            bodies = [(await bob.next_message())["body"] for _ in range(20)]
+            assert bodies == [f"offline {n}" for n in range(20)]
+        finally:
+            await bob.close()
+
+    run(scenario())
