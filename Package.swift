@@ -198,6 +198,16 @@ let package = Package(
             name: "XMPPStreamTests", dependencies: ["XMPPStream"],
             path: "Tests/XMPPStreamTests", swiftSettings: swiftSettings),
         .testTarget(
+            name: "C2STests",
+            dependencies: [
+                "C2S", "Gateway", "Cluster", "Redis", "XMPPCore", "XMPPStream",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/C2STests", swiftSettings: swiftSettings),
+        .testTarget(
             name: "RouterTests", dependencies: ["Router", "Cluster", "ClusterIO", "Gateway", "XMPPCore"],
             path: "Tests/RouterTests", swiftSettings: swiftSettings),
         .testTarget(
