@@ -44,6 +44,11 @@ public struct RouteQueue: Sendable {
                                 undelivered: undelivered, initialPresence: initialPresence))
     }
 
+    /// The partition stream of `sender`'s stanzas.
+    public func stream(for sender: JID) -> String {
+        keys.route(partition: partitioning.partition(forBare: sender.bare.description))
+    }
+
     /// The fields of a `route:{p}` entry (docs/redis-protocol.md).
     public static func fields(
         _ stanza: XMLElement, from sender: JID, node: String, undelivered: String? = nil, initialPresence: Bool = false

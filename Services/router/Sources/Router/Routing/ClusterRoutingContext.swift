@@ -24,10 +24,18 @@ public struct ClusterRoutingContext: RoutingContext {
     public func roster(of user: JID) async throws -> [RosterContact] {
         let bare = user.bare.description
         let snapshot: RosterSnapshot
-        let pending: Set<String>
         do {
             snapshot = try await storage.cachedRoster(user: bare)
+        } catch {
+            throw Self.translate(error)
+        }
+        // The roster comes from its Redis cache; pending requests need storage
+        // itself. When storage is slow, broadcasts still go out without them.
+        let pending: Set<String>
+        do {
             pending = Set(try await storage.pendingSubscriptions(user: bare).map(\.contact))
+        } catch .timeout {
+            pending = []
         } catch {
             throw Self.translate(error)
         }
