@@ -23,7 +23,7 @@ RUN swift build -c release --static-swift-stdlib \
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libhiredis0.14 libxml2 libsqlite3-0 libssl3 curl ca-certificates \
-      openssl libjs-strophe \
+      openssl libjs-strophe sqlite3 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /var/lib/trellis --create-home trellis
 COPY --from=build /out/ /usr/local/bin/

@@ -78,3 +78,20 @@ def test_every_service_reregisters_after_a_redis_restart(cluster):
         if process["role"] in SERVICE_ROLES:
             assert process["pid"] == pids[process["node_id"]] and pid_alive(process["pid"])
             wait_for(lambda: cluster.admin(process, "/ready")[0] == 200, timeout=10, what=f"{process['node_id']} ready")
+
+
+def test_online_backup_while_storage_runs(cluster):
+    import os
+    import subprocess
+    import tempfile
+    from cluster import new_account
+
+    jid, _ = new_account(cluster, "backup")
+    database = os.path.join(cluster.run_dir, "data", "trellis.sqlite")
+    with tempfile.TemporaryDirectory() as directory:
+        copy = os.path.join(directory, "copy.sqlite")
+        subprocess.run(["sqlite3", database, f".backup '{copy}'"], check=True, timeout=30)
+        check = subprocess.run(["sqlite3", copy, "PRAGMA integrity_check"], check=True, stdout=subprocess.PIPE, text=True)
+        assert check.stdout.strip() == "ok"
+        users = subprocess.run(["sqlite3", copy, "SELECT user FROM accounts"], check=True, stdout=subprocess.PIPE, text=True)
+        assert jid in users.stdout.split()
