@@ -177,7 +177,8 @@ let package = Package(
         .executableTarget(
             name: "TrellisBench",
             dependencies: [
-                "XMPPCore", "Redis",
+                "XMPPCore", "XMPPStream", "Cluster", "ClusterIO", "Redis",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "bench/Sources/TrellisBench",

@@ -7,5 +7,5 @@ struct TrellisBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trellis-bench",
         abstract: "Benchmarks for Trellis's building blocks.",
-        subcommands: [RedisClientBenchmark.self, XMLParserBenchmark.self])
+        subcommands: [RedisClientBenchmark.self, StorageBenchmark.self, XMLParserBenchmark.self])
 }
