@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "XMPPCore", "XMPPStream", "Cluster", "ClusterIO", "Redis",
+                "XMPPCore", "XMPPStream", "Cluster", "ClusterIO", "Redis", "Runtime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

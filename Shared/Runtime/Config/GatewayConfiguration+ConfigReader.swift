@@ -13,7 +13,9 @@ extension StreamLimits {
 }
 
 /// Keys: `c2s.host`, `c2s.port`, `c2s.tls_port`, `c2s.idle_timeout_seconds`
-/// (10…86400), `c2s.handshake_timeout_seconds` (1…600), `tls_required`,
+/// (10…86400), `c2s.handshake_timeout_seconds` (1…600), `c2s.max_bytes_per_second`
+/// (0…1 GiB, 0 = off), `c2s.burst_bytes` (1 KiB…1 GiB), `c2s.flood_seconds`
+/// (1…3600), `tls_required`,
 /// `tls.cert` + `tls.key`, and `tls.domains.<domain>.cert` + `.key` for each
 /// served domain (env: `TRELLIS_TLS_DOMAINS_EXAMPLE_COM_CERT`).
 extension C2SConfiguration {
@@ -35,7 +37,11 @@ extension C2SConfiguration {
             idleTimeoutSeconds: try source.int(
                 "c2s.idle_timeout_seconds", default: defaults.idleTimeoutSeconds, in: 10...86_400),
             handshakeTimeoutSeconds: try source.int(
-                "c2s.handshake_timeout_seconds", default: defaults.handshakeTimeoutSeconds, in: 1...600))
+                "c2s.handshake_timeout_seconds", default: defaults.handshakeTimeoutSeconds, in: 1...600),
+            maxBytesPerSecond: try source.int(
+                "c2s.max_bytes_per_second", default: defaults.maxBytesPerSecond, in: 0...1_073_741_824),
+            burstBytes: try source.int("c2s.burst_bytes", default: defaults.burstBytes, in: 1024...1_073_741_824),
+            floodSeconds: try source.int("c2s.flood_seconds", default: defaults.floodSeconds, in: 1...3600))
     }
 
     /// `<prefix>.cert` and `<prefix>.key`: both or neither.

@@ -22,12 +22,24 @@ public struct C2SConfiguration: Sendable, Equatable {
     public var tls: TLSConfiguration
     public var idleTimeoutSeconds: Int
     public var handshakeTimeoutSeconds: Int
+    /// Flood control: the sustained inbound rate of one connection, in bytes
+    /// per second; 0 turns it off.
+    public var maxBytesPerSecond: Int
+    /// How many bytes a connection may send at once above the rate.
+    public var burstBytes: Int
+    /// A connection held back by the rate this long without a break is a flood
+    /// and is closed with `<policy-violation/>`.
+    public var floodSeconds: Int
 
     public init(
         host: String = "0.0.0.0", port: Int = 5222, tlsPort: Int = 5223,
         tls: TLSConfiguration = .init(),
-        idleTimeoutSeconds: Int = 300, handshakeTimeoutSeconds: Int = 30
+        idleTimeoutSeconds: Int = 300, handshakeTimeoutSeconds: Int = 30,
+        maxBytesPerSecond: Int = 65_536, burstBytes: Int = 262_144, floodSeconds: Int = 30
     ) {
+        self.maxBytesPerSecond = maxBytesPerSecond
+        self.burstBytes = burstBytes
+        self.floodSeconds = floodSeconds
         self.host = host
         self.port = port
         self.tlsPort = tlsPort

@@ -9,11 +9,7 @@ import XMPPCore
 public enum BOSHGatewayServices {
     public static func make(context: TrellisContext) -> [any Service] {
         let configuration = context.configuration
-        let node = GatewayNode(
-            redis: context.redis, keys: context.keys, node: context.nodeID, partitions: configuration.router.partitions,
-            maxResourcesPerAccount: configuration.limits.maxResourcesPerAccount,
-            storageTimeout: .milliseconds(configuration.common.storageRequestTimeoutMilliseconds),
-            recordRecreations: context.recordRecreations.events(), logger: context.logger)
+        let node = GatewayNode(context: context)
         let sessions = BOSHSessions(
             settings: .init(
                 environment: node.environment,

@@ -16,13 +16,28 @@ public final class C2SServer: Service, Sendable {
         public var port: Int
         public var tlsPort: Int?
         public var idleTimeout: TimeAmount
+        /// Per-connection inbound rate limit; `nil` turns flood control off.
+        public var floodControl: FloodControl?
         var connection: C2SConnectionHandler.Settings
+
+        public struct FloodControl: Sendable {
+            public var bytesPerSecond: Int
+            public var burstBytes: Int
+            public var floodSeconds: Int64
+
+            public init(bytesPerSecond: Int, burstBytes: Int, floodSeconds: Int64) {
+                self.bytesPerSecond = bytesPerSecond
+                self.burstBytes = burstBytes
+                self.floodSeconds = floodSeconds
+            }
+        }
 
         public init(
             host: String, port: Int, tlsPort: Int?, idleTimeout: TimeAmount, handshakeTimeout: TimeAmount,
             environment: GatewayEnvironment, negotiation: ClientStreamNegotiation.Configuration,
-            limits: XMLStreamParser.Limits, tlsContext: NIOSSLContext?
+            limits: XMLStreamParser.Limits, tlsContext: NIOSSLContext?, floodControl: FloodControl? = nil
         ) {
+            self.floodControl = floodControl
             self.host = host
             self.port = port
             self.tlsPort = tlsPort
@@ -71,6 +86,12 @@ public final class C2SServer: Service, Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     if directTLS, let context = settings.connection.tlsContext {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                    }
+                    if let flood = settings.floodControl {
+                        try channel.pipeline.syncOperations.addHandler(
+                            InboundRateLimitHandler(bucket: InboundTokenBucket(
+                                bytesPerSecond: flood.bytesPerSecond, burst: flood.burstBytes,
+                                floodLimit: .seconds(flood.floodSeconds), now: .now)))
                     }
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: settings.idleTimeout))
                     try channel.pipeline.syncOperations.addHandler(

@@ -13,11 +13,7 @@ import XMPPStream
 public enum C2SServices {
     public static func make(context: TrellisContext) throws -> [any Service] {
         let configuration = context.configuration
-        let node = GatewayNode(
-            redis: context.redis, keys: context.keys, node: context.nodeID, partitions: configuration.router.partitions,
-            maxResourcesPerAccount: configuration.limits.maxResourcesPerAccount,
-            storageTimeout: .milliseconds(configuration.common.storageRequestTimeoutMilliseconds),
-            recordRecreations: context.recordRecreations.events(), logger: context.logger)
+        let node = GatewayNode(context: context)
 
         // One certificate for the listener: the first served domain's, else the default.
         let domains = configuration.common.domains
@@ -32,7 +28,12 @@ public enum C2SServices {
                 idleTimeout: .seconds(Int64(configuration.c2s.idleTimeoutSeconds)),
                 handshakeTimeout: .seconds(Int64(configuration.c2s.handshakeTimeoutSeconds)),
                 environment: node.environment, negotiation: negotiation,
-                limits: .init(maxStanzaSize: configuration.limits.maxStanzaSize), tlsContext: tlsContext),
+                limits: .init(maxStanzaSize: configuration.limits.maxStanzaSize), tlsContext: tlsContext,
+                floodControl: configuration.c2s.maxBytesPerSecond == 0
+                    ? nil
+                    : .init(
+                        bytesPerSecond: configuration.c2s.maxBytesPerSecond, burstBytes: configuration.c2s.burstBytes,
+                        floodSeconds: Int64(configuration.c2s.floodSeconds))),
             logger: context.logger)
         return node.services(listener: server)
     }
