@@ -58,6 +58,10 @@ public struct ClusterKeys: Sendable, Hashable {
     /// Lock a router takes before sweeping a dead node.
     public func sweepLock(_ id: NodeID) -> String { prefix + "sweep:{\(id.rawValue)}" }
 
+    /// Failed SASL attempts on an account, across connections and gateways
+    /// (a counter with a TTL).
+    public func authenticationFailures(bare: String) -> String { prefix + "authfail:{\(bare)}" }
+
     /// Pub/sub channel for hints that may be lost (cache invalidations).
     public var hintsChannel: String { prefix + "hints" }
 }

@@ -24,6 +24,9 @@ public final class ClientSession {
     var headerSent = false
     var pending = ""
     var username: String?
+    /// The account whose credentials were last looked up: a SASL failure that
+    /// follows counts against it (`AccountAuthenticationThrottle`).
+    var attemptedAccount: String?
     public private(set) var boundJID: JID?
     var record: SessionRecord?
     var endpoint: SessionEndpoint?
@@ -109,6 +112,10 @@ public final class ClientSession {
                 pending += reply.text
             case .send(let element):
                 pending += element.serialized(in: .clientStream)
+                if let account = attemptedAccount, Self.isNotAuthorized(element) {
+                    attemptedAccount = nil
+                    try? await environment.authenticationThrottle.recordFailure(account)
+                }
             case .streamError(let condition, let text):
                 await fail(StreamError(condition, text: text))
             case .closeStream:
@@ -130,6 +137,10 @@ public final class ClientSession {
                 await carryOut(await lookUp(username: username, hashFunction: hashFunction))
             case .authenticated(let username):
                 self.username = username
+                if let account = attemptedAccount {
+                    attemptedAccount = nil
+                    try? await environment.authenticationThrottle.reset(account)
+                }
                 logger[metadataKey: "user"] = .string(username)
             case .bind(let requested, _):
                 await flush()
@@ -171,6 +182,11 @@ public final class ClientSession {
             return negotiation.credentialsReceived(decoy, accountExists: false)
         }
         do {
+            guard try await environment.authenticationThrottle.mayTry(jid.description) else {
+                logger.notice("authentication refused: too many failures on the account")
+                return negotiation.credentialsUnavailable()
+            }
+            attemptedAccount = jid.description
             if let credentials = try await environment.credentials.credentials(
                 username: jid.localpart ?? username, domain: jid.domainpart, hashFunction: hashFunction)
             {
@@ -181,6 +197,12 @@ public final class ClientSession {
             logger.warning("credentials unavailable", metadata: ["error": "\(error)"])
             return negotiation.credentialsUnavailable()
         }
+    }
+
+    /// A SASL `<failure><not-authorized/></failure>` (RFC 6120 §6.5.10).
+    static func isNotAuthorized(_ element: XMLElement) -> Bool {
+        element.name == "failure" && element.namespace == XMPPNamespace.sasl
+            && element.elements.first?.name == "not-authorized"
     }
 
     // MARK: Binding

@@ -12,13 +12,16 @@ public struct GatewayEnvironment: Sendable {
     public var sessions: LocalSessions
     public var credentials: any CredentialSource
     public var maxResourcesPerAccount: Int
+    /// Failed SASL attempts per account across the cluster.
+    public var authenticationThrottle: AccountAuthenticationThrottle
     /// Secret behind the decoy credentials of unknown accounts (RFC 5802 §9); one per process.
     public var decoySecret: [UInt8]
     public var logger: Logger
 
     public init(
         node: NodeID, keys: ClusterKeys, redis: any RedisCommandSender, partitions: Int, sessions: LocalSessions,
-        credentials: any CredentialSource, maxResourcesPerAccount: Int, logger: Logger,
+        credentials: any CredentialSource, maxResourcesPerAccount: Int,
+        maxAuthenticationFailuresPerAccount: Int = 10, authenticationFailureWindowSeconds: Int = 60, logger: Logger,
         decoySecret: [UInt8] = (0..<32).map { _ in UInt8.random(in: 0...255) }
     ) {
         self.node = node
@@ -29,6 +32,9 @@ public struct GatewayEnvironment: Sendable {
         self.sessions = sessions
         self.credentials = credentials
         self.maxResourcesPerAccount = maxResourcesPerAccount
+        self.authenticationThrottle = AccountAuthenticationThrottle(
+            redis: redis, keys: keys, limit: maxAuthenticationFailuresPerAccount,
+            windowSeconds: authenticationFailureWindowSeconds)
         self.decoySecret = decoySecret
         self.logger = logger
     }

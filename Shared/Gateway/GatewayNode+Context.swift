@@ -7,6 +7,8 @@ extension GatewayNode {
         self.init(
             redis: context.redis, keys: context.keys, node: context.nodeID, partitions: configuration.router.partitions,
             maxResourcesPerAccount: configuration.limits.maxResourcesPerAccount,
+            maxAuthenticationFailuresPerAccount: configuration.limits.maxAuthenticationFailuresPerAccount,
+            authenticationFailureWindowSeconds: configuration.limits.authenticationFailureWindowSeconds,
             storageTimeout: .milliseconds(configuration.common.storageRequestTimeoutMilliseconds),
             recordRecreations: context.recordRecreations.events(), logger: context.logger)
     }

@@ -16,6 +16,7 @@ public struct GatewayNode: Sendable {
 
     public init(
         redis: RedisClient, keys: ClusterKeys, node: NodeID, partitions: Int, maxResourcesPerAccount: Int,
+        maxAuthenticationFailuresPerAccount: Int = 10, authenticationFailureWindowSeconds: Int = 60,
         storageTimeout: Duration, recordRecreations: AsyncStream<Void>, logger: Logger
     ) {
         storage = StorageClient(redis: redis, keys: keys, nodeID: node, timeout: storageTimeout, logger: logger)
@@ -23,7 +24,8 @@ public struct GatewayNode: Sendable {
         environment = GatewayEnvironment(
             node: node, keys: keys, redis: redis, partitions: partitions, sessions: sessions,
             credentials: StorageCredentialSource(storage: storage), maxResourcesPerAccount: maxResourcesPerAccount,
-            logger: logger)
+            maxAuthenticationFailuresPerAccount: maxAuthenticationFailuresPerAccount,
+            authenticationFailureWindowSeconds: authenticationFailureWindowSeconds, logger: logger)
         deliveries = DeliveryConsumer(
             redis: redis, keys: keys, node: node, sessions: sessions, routes: environment.routes, logger: logger)
         reRegistration = SessionReRegistration(environment: environment, recreations: recordRecreations)

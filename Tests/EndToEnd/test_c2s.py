@@ -213,3 +213,32 @@ def test_offline_messages_arrive_in_order_at_next_login(cluster):
             await bob.close()
 
     run(scenario())
+
+
+def test_failed_logins_add_up_per_account_across_connections(cluster):
+    jid, password = new_account(cluster, "target")
+    other_jid, other_pw = new_account(cluster, "bystander")
+
+    async def attempt(secret):
+        client = Client(jid, secret)
+        client.connect(cluster.process("c2s", 0)["host"], 5222)
+        try:
+            await asyncio.wait_for(client.started, 10)
+            return True
+        except RuntimeError:
+            return False
+        finally:
+            await client.close()
+
+    async def scenario():
+        for _ in range(10):  # sasl.max_failures_per_account
+            assert not await attempt("wrong-password")
+        failures = int(cluster.redis("GET", cluster.key(f"authfail:{{{jid}}}"))[0])
+        assert failures >= 10
+        # Now even the right password is refused unchecked for the window...
+        assert not await attempt(password)
+        # ...while other accounts log in as usual.
+        bystander = await logged_in(cluster, other_jid, other_pw)
+        await bystander.close()
+
+    run(scenario())

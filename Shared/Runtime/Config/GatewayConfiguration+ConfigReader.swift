@@ -1,14 +1,19 @@
 import Configuration
 
 /// Keys: `max_stanza_size` (1024…16777216, default 65536),
-/// `max_resources_per_account` (1…1000, default 5).
+/// `max_resources_per_account` (1…1000, default 5), `sasl.max_failures_per_account`
+/// (1…10000, default 10), `sasl.failure_window_seconds` (1…86400, default 60).
 extension StreamLimits {
     public init(source: ConfigSource) throws(ConfigurationError) {
         let defaults = StreamLimits()
         self.init(
             maxStanzaSize: try source.int("max_stanza_size", default: defaults.maxStanzaSize, in: 1024...16 * 1024 * 1024),
             maxResourcesPerAccount: try source.int(
-                "max_resources_per_account", default: defaults.maxResourcesPerAccount, in: 1...1000))
+                "max_resources_per_account", default: defaults.maxResourcesPerAccount, in: 1...1000),
+            maxAuthenticationFailuresPerAccount: try source.int(
+                "sasl.max_failures_per_account", default: defaults.maxAuthenticationFailuresPerAccount, in: 1...10_000),
+            authenticationFailureWindowSeconds: try source.int(
+                "sasl.failure_window_seconds", default: defaults.authenticationFailureWindowSeconds, in: 1...86_400))
     }
 }
 

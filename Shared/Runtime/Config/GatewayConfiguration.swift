@@ -5,10 +5,20 @@ public struct StreamLimits: Sendable, Equatable {
     public var maxStanzaSize: Int
     /// How many resources one account may bind at once.
     public var maxResourcesPerAccount: Int
+    /// Failed SASL attempts on one account (any connection, any gateway) within
+    /// `authenticationFailureWindowSeconds` before further attempts are refused
+    /// unchecked with `<temporary-auth-failure/>`.
+    public var maxAuthenticationFailuresPerAccount: Int
+    public var authenticationFailureWindowSeconds: Int
 
-    public init(maxStanzaSize: Int = 65_536, maxResourcesPerAccount: Int = 5) {
+    public init(
+        maxStanzaSize: Int = 65_536, maxResourcesPerAccount: Int = 5, maxAuthenticationFailuresPerAccount: Int = 10,
+        authenticationFailureWindowSeconds: Int = 60
+    ) {
         self.maxStanzaSize = maxStanzaSize
         self.maxResourcesPerAccount = maxResourcesPerAccount
+        self.maxAuthenticationFailuresPerAccount = maxAuthenticationFailuresPerAccount
+        self.authenticationFailureWindowSeconds = authenticationFailureWindowSeconds
     }
 }
 
