@@ -80,6 +80,7 @@ let package = Package(
             dependencies: [
                 "XMPPCore", "XMPPStream", "Cluster", "ClusterIO", "Redis", "Runtime",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Shared/Gateway",
@@ -115,6 +116,7 @@ let package = Package(
             dependencies: [
                 "XMPPCore", "Cluster", "ClusterIO", "Redis", "Gateway", "Runtime",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/router/Sources/Router", swiftSettings: swiftSettings),

@@ -114,6 +114,7 @@ public final class ClientSession {
                 pending += element.serialized(in: .clientStream)
                 if let account = attemptedAccount, Self.isNotAuthorized(element) {
                     attemptedAccount = nil
+                    GatewayMetrics.authentication("failure")
                     try? await environment.authenticationThrottle.recordFailure(account)
                 }
             case .streamError(let condition, let text):
@@ -137,6 +138,7 @@ public final class ClientSession {
                 await carryOut(await lookUp(username: username, hashFunction: hashFunction))
             case .authenticated(let username):
                 self.username = username
+                GatewayMetrics.authentication("success")
                 if let account = attemptedAccount {
                     attemptedAccount = nil
                     try? await environment.authenticationThrottle.reset(account)
@@ -184,6 +186,7 @@ public final class ClientSession {
         do {
             guard try await environment.authenticationThrottle.mayTry(jid.description) else {
                 logger.notice("authentication refused: too many failures on the account")
+                GatewayMetrics.authentication("throttled")
                 return negotiation.credentialsUnavailable()
             }
             attemptedAccount = jid.description
@@ -195,6 +198,7 @@ public final class ClientSession {
             return negotiation.credentialsReceived(decoy, accountExists: false)
         } catch {
             logger.warning("credentials unavailable", metadata: ["error": "\(error)"])
+            GatewayMetrics.authentication("unavailable")
             return negotiation.credentialsUnavailable()
         }
     }
@@ -283,6 +287,7 @@ public final class ClientSession {
         do {
             let initial = !wasAvailable && record.available && stanza.name == "presence"
             try await environment.routes.submit(stanza, from: jid, initialPresence: initial)
+            GatewayMetrics.stanzaRouted(kind: stanza.name)
         } catch {
             // Not accepted: tell the sender rather than drop it silently.
             logger.warning("could not hand a stanza to the routers", metadata: ["error": "\(error)"])

@@ -92,7 +92,11 @@ public final class DeliveryConsumer: Service, Sendable {
         for delivery in deliveries {
             switch delivery {
             case .stanza(_, let stanza):
-                if let target = sessions.target(for: jid), await target.deliver(stanza) { continue }
+                if let target = sessions.target(for: jid), await target.deliver(stanza) {
+                    GatewayMetrics.delivered.increment()
+                    continue
+                }
+                GatewayMetrics.returned.increment()
                 await returnToRouters(stanza, to: jid)
             case .close(_, let session, let condition):
                 if let target = sessions.target(for: jid), target.sessionID == session {

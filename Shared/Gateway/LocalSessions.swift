@@ -1,3 +1,4 @@
+import Metrics
 import Synchronization
 import XMPPCore
 
@@ -33,14 +34,20 @@ public final class LocalSessions: Sendable {
     public init() {}
 
     public func add(_ target: any DeliveryTarget, jid: String) {
-        sessions.withLock { $0[jid] = target }
+        let count = sessions.withLock { table in
+            table[jid] = target
+            return table.count
+        }
+        GatewayMetrics.sessions.record(count)
     }
 
     /// Removes `jid` only if it is still `target` (a successor stays).
     public func remove(jid: String, sessionID: String) {
-        sessions.withLock { table in
+        let count = sessions.withLock { table in
             if table[jid]?.sessionID == sessionID { table[jid] = nil }
+            return table.count
         }
+        GatewayMetrics.sessions.record(count)
     }
 
     public func target(for jid: String) -> (any DeliveryTarget)? {

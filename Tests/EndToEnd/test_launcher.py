@@ -95,3 +95,24 @@ def test_online_backup_while_storage_runs(cluster):
         assert check.stdout.strip() == "ok"
         users = subprocess.run(["sqlite3", copy, "SELECT user FROM accounts"], check=True, stdout=subprocess.PIPE, text=True)
         assert jid in users.stdout.split()
+
+
+def test_metrics_count_the_traffic(cluster):
+    import asyncio
+    from cluster import new_account
+    from xmpp import logged_in
+
+    jid, pw = new_account(cluster, "metrics")
+
+    async def chat():
+        client = await logged_in(cluster, jid, pw)
+        client.send_message(mto=jid, mbody="to myself", mtype="chat")
+        await client.next_message(body="to myself")
+        await client.close()
+
+    asyncio.run(asyncio.wait_for(chat(), 30))
+    _, c2s = cluster.admin(cluster.process("c2s", 0), "/metrics")
+    assert 'xmpp_stanzas_in{kind="message"}' in c2s and "xmpp_stanzas_out" in c2s
+    assert 'xmpp_sasl{outcome="success"}' in c2s
+    routers = "".join(cluster.admin(p, "/metrics")[1] for p in cluster.processes("router"))
+    assert "router_entries" in routers and "router_partitions" in routers

@@ -85,6 +85,7 @@ public final class DeadNodeSweeper: Service, Sendable {
         let finished = try await redis.evaluate(
             Self.finishScript, keys: [keys.node(node), keys.deliveries(node), keys.nodeSessions(node), keys.nodes],
             arguments: [node.rawValue])
+        RouterMetrics.sweeps.increment()
         logger.notice(
             "swept a dead node",
             metadata: [

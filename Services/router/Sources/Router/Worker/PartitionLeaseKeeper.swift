@@ -1,5 +1,6 @@
 import Cluster
 import Logging
+import Metrics
 import Redis
 import Synchronization
 
@@ -60,6 +61,7 @@ final class PartitionLeaseKeeper: Sendable {
                 index += 1
             }
         }
+        RouterMetrics.partitions.record(state.withLock { $0.held.count })
         let acquired = plan.acquire.enumerated().filter { replies[$0.offset].string == "OK" }.map(\.element)
         if !acquired.isEmpty { unclaimed.withLock { $0.formUnion(acquired) } }
     }

@@ -133,6 +133,7 @@ public final class RouterWorker: Service, Sendable {
                 leases.markUnclaimed(partition)
                 return
             }
+            let started = ContinuousClock.now
             var outbox = Outbox()
             if let routeEntry = RouteEntry(entry, stream: stream) {
                 var pass = RoutingPass(entry: routeEntry, context: context)
@@ -140,6 +141,7 @@ public final class RouterWorker: Service, Sendable {
                     try await pass.route()
                 } catch {
                     leases.markUnclaimed(partition)
+                    RouterMetrics.retries.increment()
                     throw error
                 }
                 outbox = pass.outbox
@@ -147,6 +149,11 @@ public final class RouterWorker: Service, Sendable {
                 logger.error("dropping a malformed route entry", metadata: ["entry.id": "\(entry.id)"])
             }
             try await commit(outbox, acknowledging: entry.id, stream: stream)
+            RouterMetrics.entries.increment()
+            RouterMetrics.deliveries.increment(by: outbox.outgoing.count)
+            let elapsed = ContinuousClock.now - started
+            RouterMetrics.routeTime.recordNanoseconds(
+                elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         }
     }
 

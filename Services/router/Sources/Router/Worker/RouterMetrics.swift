@@ -1,0 +1,17 @@
+import Metrics
+
+/// What routers count (docs/operations.md, "Metrics").
+enum RouterMetrics {
+    /// Route entries routed and acknowledged.
+    static let entries = Counter(label: "router.entries")
+    /// Deliveries queued to gateways.
+    static let deliveries = Counter(label: "router.deliveries")
+    /// Entries left pending because part of the cluster was away (routed again later).
+    static let retries = Counter(label: "router.retries")
+    /// Time to route one entry and commit its deliveries.
+    static let routeTime = Timer(label: "router.route.duration")
+    /// Partitions this router holds.
+    static let partitions = Gauge(label: "router.partitions")
+    /// Dead nodes swept by this router.
+    static let sweeps = Counter(label: "router.sweeps")
+}
