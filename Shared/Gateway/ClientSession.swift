@@ -27,7 +27,7 @@ public final class ClientSession {
     /// The account whose credentials were last looked up: a SASL failure that
     /// follows counts against it (`AccountAuthenticationThrottle`).
     var attemptedAccount: String?
-    public private(set) var boundJID: JID?
+    public internal(set) var boundJID: JID?
     var record: SessionRecord?
     var endpoint: SessionEndpoint?
 
@@ -171,129 +171,5 @@ public final class ClientSession {
         await flush()
         isClosed = true
         await transport.close()
-    }
-
-    // MARK: SASL
-
-    func lookUp(username: String, hashFunction: SCRAMHashFunction) async -> [ClientStreamNegotiation.Output] {
-        let domain = negotiation.domain ?? ""
-        let decoy = SCRAMCredentials.decoy(
-            username: username, secret: environment.decoySecret, iterations: 4096, hashFunction: hashFunction)
-        // A name that is no valid localpart cannot be an account.
-        guard let jid = try? JID(localpart: username, domainpart: domain) else {
-            return negotiation.credentialsReceived(decoy, accountExists: false)
-        }
-        do {
-            guard try await environment.authenticationThrottle.mayTry(jid.description) else {
-                logger.notice("authentication refused: too many failures on the account")
-                GatewayMetrics.authentication("throttled")
-                return negotiation.credentialsUnavailable()
-            }
-            attemptedAccount = jid.description
-            if let credentials = try await environment.credentials.credentials(
-                username: jid.localpart ?? username, domain: jid.domainpart, hashFunction: hashFunction)
-            {
-                return negotiation.credentialsReceived(credentials, accountExists: true)
-            }
-            return negotiation.credentialsReceived(decoy, accountExists: false)
-        } catch {
-            logger.warning("credentials unavailable", metadata: ["error": "\(error)"])
-            GatewayMetrics.authentication("unavailable")
-            return negotiation.credentialsUnavailable()
-        }
-    }
-
-    /// A SASL `<failure><not-authorized/></failure>` (RFC 6120 §6.5.10).
-    static func isNotAuthorized(_ element: XMLElement) -> Bool {
-        element.name == "failure" && element.namespace == XMPPNamespace.sasl
-            && element.elements.first?.name == "not-authorized"
-    }
-
-    // MARK: Binding
-
-    func bind(_ requested: String?) async -> [ClientStreamNegotiation.Output] {
-        guard let username, let domain = negotiation.domain else { return negotiation.bindFailed(type: "cancel", condition: "not-allowed") }
-        let resource = requested ?? "trellis-" + ClientSession.makeStreamID().prefix(8)
-        guard let jid = try? JID(localpart: username, domainpart: domain, resourcepart: resource) else {
-            return negotiation.bindFailed(type: "modify", condition: "bad-request")
-        }
-        let record = SessionRecord(node: environment.node.rawValue, session: streamID)
-        let outcome: SessionRegistry.BindOutcome
-        do {
-            outcome = try await environment.registry.bind(jid, record: record, maxResources: environment.maxResourcesPerAccount)
-        } catch {
-            logger.warning("could not bind: registry unavailable", metadata: ["error": "\(error)"])
-            return negotiation.bindFailed(type: "wait", condition: "internal-server-error")
-        }
-        switch outcome {
-        case .resourceConstraint:
-            return negotiation.bindFailed(type: "wait", condition: "resource-constraint")
-        case .replaced(let old):
-            await closeReplaced(old, jid: jid)
-        case .bound:
-            break
-        }
-        let endpoint = SessionEndpoint(
-            sessionID: streamID, transport: transport, registration: SessionRegistration(jid: jid, record: record))
-        environment.sessions.add(endpoint, jid: jid.description)
-        self.endpoint = endpoint
-        self.record = record
-        boundJID = jid
-        logger[metadataKey: "jid"] = .string(jid.description)
-        logger.info("session bound")
-        return negotiation.bindSucceeded(fullJID: jid.description)
-    }
-
-    /// RFC 6120 §7.7.2.2: the new session wins; the old one gets `<conflict/>`.
-    func closeReplaced(_ old: SessionRecord, jid: JID) async {
-        if old.node == environment.node.rawValue {
-            if let target = environment.sessions.target(for: jid.description), target.sessionID == old.session {
-                await target.close(with: .conflict)
-            }
-            return
-        }
-        guard let node = NodeID(old.node) else { return }
-        do {
-            try await environment.redis.deliver(
-                .close(to: jid.description, session: old.session, condition: .conflict), to: node, keys: environment.keys)
-        } catch {
-            logger.warning("could not tell the replaced session to close", metadata: ["error": "\(error)"])
-        }
-    }
-
-    // MARK: Routing
-
-    func route(_ element: XMLElement) async {
-        guard let jid = boundJID, var record else { return }
-        var stanza = element
-        switch StanzaStamping.stamp(&stanza, sender: jid) {
-        case .spoofed:
-            await fail(StreamError(.invalidFrom, text: "from does not match the session's JID"))
-            return
-        case .stamped:
-            break
-        }
-        let wasAvailable = record.available
-        if let updated = SessionPresenceTracking.apply(stanza, to: record), updated != record {
-            record = updated
-            self.record = updated
-            endpoint?.registration = SessionRegistration(jid: jid, record: updated)
-            do {
-                try await environment.registry.update(jid, record: updated)
-            } catch {
-                logger.warning("could not update the session record", metadata: ["error": "\(error)"])
-            }
-        }
-        do {
-            let initial = !wasAvailable && record.available && stanza.name == "presence"
-            try await environment.routes.submit(stanza, from: jid, initialPresence: initial)
-            GatewayMetrics.stanzaRouted(kind: stanza.name)
-        } catch {
-            // Not accepted: tell the sender rather than drop it silently.
-            logger.warning("could not hand a stanza to the routers", metadata: ["error": "\(error)"])
-            if let reply = stanza.errorReply(StanzaError(.internalServerError, type: .wait, text: "the cluster is unavailable, try again")) {
-                pending += reply.serialized(in: .clientStream)
-            }
-        }
     }
 }
