@@ -58,6 +58,13 @@ public struct ClusterKeys: Sendable, Hashable {
     /// Lock a router takes before sweeping a dead node.
     public func sweepLock(_ id: NodeID) -> String { prefix + "sweep:{\(id.rawValue)}" }
 
+    /// The JIDs a session sent directed available presence to (RFC 6121 §4.6),
+    /// which get its unavailable presence too. Tagged with the bare JID, like
+    /// `sessions:{bare}`.
+    public func directedPresence(bare: String, resource: String) -> String {
+        prefix + "directed:{\(bare)}/\(resource)"
+    }
+
     /// Failed SASL attempts on an account, across connections and gateways
     /// (a counter with a TTL).
     public func authenticationFailures(bare: String) -> String { prefix + "authfail:{\(bare)}" }

@@ -242,3 +242,23 @@ def test_failed_logins_add_up_per_account_across_connections(cluster):
         await bystander.close()
 
     run(scenario())
+
+
+def test_directed_presence_recipients_hear_the_session_leave(cluster):
+    alice_jid, pw = new_account(cluster, "alice")
+    friar_jid, _ = new_account(cluster, "friar")
+
+    async def scenario():
+        friar = await logged_in(cluster, friar_jid, pw, c2s_index=1)
+        alice = await logged_in(cluster, alice_jid, pw)
+        try:
+            alice.send_presence(pto=str(friar.boundjid))
+            await friar.next_presence(sender=str(alice.boundjid), ptype="available")
+            await alice.close()
+            # Not a contact: only the remembered directed presence brings this (RFC 6121 §4.6.3).
+            await friar.next_presence(sender=str(alice.boundjid), ptype="unavailable")
+        finally:
+            await alice.close()
+            await friar.close()
+
+    run(scenario())

@@ -78,4 +78,23 @@ struct PresenceRoutingTests {
         let pass = try await route("<presence to='someone@elsewhere.org'/>", from: romeo, in: cluster())
         #expect(pass.outbox.isEmpty)
     }
+
+    @Test func directedPresenceIsRememberedAndUnavailableReachesItsRecipients() async throws {
+        let context = cluster()
+        context.bind("friar@example.com/cell", node: "c2s-4")
+        let sent = try await route("<presence to='friar@example.com/cell'/>", from: romeo, in: context)
+        #expect(sent.outbox.changes == [.directedPresenceSent(sender: try JID(romeo), recipient: try JID("friar@example.com/cell"))])
+        context.setDirected(romeo, ["friar@example.com/cell", "juliet@example.com/balcony"])
+        let gone = try await route("<presence type='unavailable'/>", from: romeo, in: context)
+        // The friar (not a subscriber) hears it once; Juliet (a subscriber) once, not twice.
+        #expect(gone.outbox.stanzas(to: "friar@example.com/cell").count == 1)
+        #expect(gone.outbox.stanzas(to: "juliet@example.com/balcony").count == 1)
+        #expect(gone.outbox.changes == [.directedPresenceCleared(sender: try JID(romeo))])
+    }
+
+    @Test func directedUnavailableWithdrawsTheRecipient() async throws {
+        let context = cluster()
+        let pass = try await route("<presence to='friar@example.com/cell' type='unavailable'/>", from: romeo, in: context)
+        #expect(pass.outbox.changes == [.directedPresenceWithdrawn(sender: try JID(romeo), recipient: try JID("friar@example.com/cell"))])
+    }
 }

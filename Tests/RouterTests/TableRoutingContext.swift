@@ -19,6 +19,13 @@ final class TableRoutingContext: RoutingContext, Sendable {
         var offlineCap = 100
         var requests: [(StorageOperation, [String: String], String)] = []
         var storageDown = false
+        var directed: [String: [String]] = [:]
+    }
+
+    func setDirected(_ sender: String, _ recipients: [String]) { tables.withLock { $0.directed[sender] = recipients } }
+
+    func directedPresenceRecipients(of sender: JID) async throws -> [JID] {
+        tables.withLock { $0.directed[sender.description] ?? [] }.compactMap { try? JID($0) }
     }
 
     /// Binds `jid` (full) on `node`.

@@ -10,15 +10,24 @@ public struct ClusterRoutingContext: RoutingContext {
     public let domains: Set<String>
     let registry: SessionRegistry
     let storage: StorageClient
+    let redis: any RedisCommandSender
+    let keys: ClusterKeys
 
     public init(domains: Set<String>, redis: any RedisCommandSender, keys: ClusterKeys, node: NodeID, storage: StorageClient) {
         self.domains = domains
         self.registry = SessionRegistry(redis: redis, keys: keys, node: node)
         self.storage = storage
+        self.redis = redis
+        self.keys = keys
     }
 
     public func sessions(of user: JID) async throws -> [String: SessionRecord] {
         try await registry.sessions(of: user.bare)
+    }
+
+    public func directedPresenceRecipients(of sender: JID) async throws -> [JID] {
+        let key = keys.directedPresence(bare: sender.bare.description, resource: sender.resourcepart ?? "")
+        return (try await redis.send(["SMEMBERS", key]).array ?? []).compactMap { $0.string.flatMap { try? JID($0) } }
     }
 
     public func roster(of user: JID) async throws -> [RosterContact] {

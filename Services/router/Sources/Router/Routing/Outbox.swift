@@ -12,6 +12,22 @@ public struct Outbox: Sendable, Hashable {
     }
 
     public private(set) var outgoing: [Outgoing] = []
+    /// Redis changes routing decided on (directed-presence bookkeeping),
+    /// committed in the same `MULTI` as the deliveries.
+    public private(set) var changes: [RegistryChange] = []
+
+    public enum RegistryChange: Sendable, Hashable {
+        /// `sender` sent directed available presence to `recipient`.
+        case directedPresenceSent(sender: JID, recipient: JID)
+        /// `sender` sent directed unavailable presence to `recipient`.
+        case directedPresenceWithdrawn(sender: JID, recipient: JID)
+        /// `sender` went unavailable: forget whom it had sent presence to.
+        case directedPresenceCleared(sender: JID)
+    }
+
+    public mutating func record(_ change: RegistryChange) {
+        changes.append(change)
+    }
 
     public init() {}
 

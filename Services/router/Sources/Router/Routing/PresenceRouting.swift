@@ -12,6 +12,7 @@ extension RoutingPass {
         case nil, "unavailable":
             if let target {
                 directPresence(to: target, sessions: await sessions(of: target))
+                rememberDirectedPresence(to: target)
             } else {
                 try await broadcastPresence()
             }
@@ -24,6 +25,17 @@ extension RoutingPass {
             if let target { directPresence(to: target, sessions: await sessions(of: target)) }
         default:
             bounce(StanzaError(.badRequest, text: "unknown presence type"))
+        }
+    }
+
+    /// §4.6.2 / §4.6.3: remember whom the session sent directed available
+    /// presence to (not its own account), forget on directed unavailable.
+    mutating func rememberDirectedPresence(to target: JID) {
+        guard target.bare != sender.bare, target.localpart != nil else { return }
+        if stanza[attribute: "type"] == nil {
+            outbox.record(.directedPresenceSent(sender: sender, recipient: target))
+        } else {
+            outbox.record(.directedPresenceWithdrawn(sender: sender, recipient: target))
         }
     }
 
@@ -51,6 +63,15 @@ extension RoutingPass {
         for contact in roster where contact.state.contactSeesUser {
             let sessions = await self.sessions(of: contact.jid)
             deliver(stanza, to: contact.jid, sessions: sessions.filter { $0.value.available }.sorted { $0.key < $1.key })
+        }
+        if stanza[attribute: "type"] == "unavailable" {
+            // §4.6.3: whoever got directed presence hears that the session left.
+            let subscribers = Set(roster.filter { $0.state.contactSeesUser }.map(\.jid))
+            for recipient in (try? await context.directedPresenceRecipients(of: sender)) ?? [] {
+                guard !subscribers.contains(recipient.bare), recipient.bare != sender.bare else { continue }
+                directPresence(to: recipient, sessions: await sessions(of: recipient))
+            }
+            outbox.record(.directedPresenceCleared(sender: sender))
         }
         let own = await sessions(of: sender.bare)
         deliver(stanza, to: sender.bare, sessions: own.filter { $0.value.available }.sorted { $0.key < $1.key })

@@ -21,6 +21,8 @@ public protocol RoutingContext: Sendable {
     var domains: Set<String> { get }
     /// Every bound session of a user, by resource (`sessions:{bare}`).
     func sessions(of user: JID) async throws -> [String: SessionRecord]
+    /// The JIDs `sender` (a full JID) sent directed available presence to.
+    func directedPresenceRecipients(of sender: JID) async throws -> [JID]
     /// The user's roster (through the storage service's cache).
     func roster(of user: JID) async throws -> [RosterContact]
     /// One storage request. `requestID` makes a retried mutation harmless.

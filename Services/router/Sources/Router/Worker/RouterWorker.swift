@@ -3,6 +3,7 @@ import Gateway
 import Logging
 import Redis
 import ServiceLifecycle
+import XMPPCore
 
 /// A router process's work: keep partition leases, route the entries of the
 /// partitions it holds in order, and queue each entry's deliveries in the same
@@ -157,6 +158,10 @@ public final class RouterWorker: Service, Sendable {
         }
     }
 
+    func directedKey(_ sender: JID) -> String {
+        keys.directedPresence(bare: sender.bare.description, resource: sender.resourcepart ?? "")
+    }
+
     /// Queues the deliveries and acknowledges the entry in one transaction.
     func commit(_ outbox: Outbox, acknowledging id: String, stream: String) async throws {
         var commands: [[any RESPArgument]] = []
@@ -165,6 +170,16 @@ public final class RouterWorker: Service, Sendable {
             var command: [any RESPArgument] = ["XADD", keys.deliveries(node), "*"]
             for (field, value) in outgoing.delivery.fields { command += [field, value] }
             commands.append(command)
+        }
+        for change in outbox.changes {
+            switch change {
+            case .directedPresenceSent(let sender, let recipient):
+                commands.append(["SADD", directedKey(sender), recipient.description])
+            case .directedPresenceWithdrawn(let sender, let recipient):
+                commands.append(["SREM", directedKey(sender), recipient.description])
+            case .directedPresenceCleared(let sender):
+                commands.append(["DEL", directedKey(sender)])
+            }
         }
         commands.append(["XACK", stream, Self.group, id])
         commands.append(["XDEL", stream, id])
