@@ -25,6 +25,9 @@ class Target:
         self.host, self.port = None, None
         self.pids = {}  # role -> PID of each server process measured
 
+    def quiesce(self):
+        """Waits until the server has no queued work left from the last scenario."""
+
     def placement(self):
         return {role: {"pid": pid, "cpus": procs.cpus_allowed(pid)} for role, pid in self.pids.items()}
 
@@ -50,7 +53,10 @@ class Trellis(Target):
         self.run_dir = os.path.join(workdir, "trellis-run")
 
     def launcher(self, *args, timeout=300):
-        env = dict(os.environ, TRELLIS_LAUNCH_TLS_REQUIRED="false", TRELLIS_LAUNCH_LOG_LEVEL="warning")
+        # Offline storage off, as for the peers (no mod_offline): a message to a
+        # gone session is bounced, not kept for the next run's receiver.
+        env = dict(os.environ, TRELLIS_LAUNCH_TLS_REQUIRED="false", TRELLIS_LAUNCH_LOG_LEVEL="warning",
+                   TRELLIS_LAUNCH_STORAGE_OFFLINE_MAX_MESSAGES="0")
         return procs.run([os.path.join(self.root, "scripts", "trellis"), "--run-dir", self.run_dir, *args],
                          timeout=timeout, env=env, stdout=subprocess.DEVNULL)
 
@@ -65,6 +71,25 @@ class Trellis(Target):
             if process["role"] == "c2s":
                 self.host, self.port = process["host"], process["port"]
         procs.wait_for_port(self.host, self.port)
+        self.quiesce()
+
+    def queued(self):
+        """Entries still waiting in the route and delivery streams."""
+        redis = ["redis-cli", "-h", self.redis["host"], "-p", str(self.redis["port"])]
+        keys = subprocess.run([*redis, "--scan", "--pattern", self.redis["prefix"] + "*"], capture_output=True,
+                              text=True, timeout=30).stdout.split()
+        prefix = self.redis["prefix"]
+        streams = [k for k in keys if k.startswith((prefix + "route:", prefix + "deliver:"))]
+        if not streams:
+            return 0
+        script = "".join(f"XLEN {k}\n" for k in streams)
+        out = subprocess.run(redis, input=script, capture_output=True, text=True, timeout=30).stdout.split()
+        return sum(int(x) for x in out if x.isdigit())
+
+    def quiesce(self, timeout=180):
+        deadline = time.monotonic() + timeout
+        while self.queued() > 0 and time.monotonic() < deadline:
+            time.sleep(1)
 
     def provision(self, users, user_prefix, roster_users, roster_prefix, contacts):
         marker = os.path.join(self.run_dir, f"provisioned-{users}-{roster_users}-{contacts}")

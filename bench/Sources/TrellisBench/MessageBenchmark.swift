@@ -17,11 +17,12 @@ struct MessageBenchmark: AsyncParsableCommand {
     @Option(help: "Messages in flight per pair at saturation.") var inFlight = 10
     @Option(help: "Seconds of traffic before measuring starts.") var warmup = 2.0
     @Option(help: "Seconds measured.") var duration = 10.0
-    @Option(help: "Seconds to wait for the last messages after sending stops.") var drain = 10.0
+    @Option(help: "Longest wait in seconds for the last messages after sending stops (ends sooner after 3 s without progress).")
+    var drain = 60.0
     @Option(help: "Bytes in each body.") var bodyBytes = 100
 
     func validate() throws {
-        guard pairs > 0, rate >= 0, inFlight > 0, duration > 0, duration <= 600, warmup >= 0, drain <= 120 else {
+        guard pairs > 0, rate >= 0, inFlight > 0, duration > 0, duration <= 600, warmup >= 0, drain <= 300 else {
             throw ValidationError("pairs, in-flight and duration (≤ 600 s) must be positive")
         }
     }
@@ -55,7 +56,9 @@ struct MessageBenchmark: AsyncParsableCommand {
         try await Task.sleep(for: .seconds(warmup + duration))
         for ticker in tickers { ticker?.cancel() }
         usage.finish()
+        let drainStart = ContinuousClock.now
         let totals = try await drainAndCount(pairsByLoop, loops: loops)
+        let drainSeconds = (ContinuousClock.now - drainStart).seconds
         await fleet.closeAll(login.connections)
         await fleet.shutdown()
 
@@ -72,7 +75,7 @@ struct MessageBenchmark: AsyncParsableCommand {
                 "mode": rate == 0 ? "saturation" : "rate", "offered_per_second": rate, "pairs": pairs,
                 "in_flight": rate == 0 ? inFlight : 0, "seconds": duration, "body_bytes": bodyBytes,
                 "delivered_per_second": delivered, "sent": totals.sent, "received": totals.received,
-                "lost": totals.sent - totals.received, "out_of_order": totals.outOfOrder, "errors": totals.errors,
+                "lost": totals.sent - totals.received, "drain_seconds": drainSeconds, "out_of_order": totals.outOfOrder, "errors": totals.errors,
                 "latency": latency,
             ], usage: usage)
     }
@@ -120,6 +123,7 @@ struct MessageBenchmark: AsyncParsableCommand {
     /// Waits (bounded by --drain) until every sent message has arrived, then sums the pairs.
     private func drainAndCount(_ pairsByLoop: [[MessagePair]], loops: [any EventLoop]) async throws -> Totals {
         let deadline = ContinuousClock.now + .seconds(drain)
+        var lastReceived = -1, lastProgress = ContinuousClock.now
         while true {
             var totals = Totals()
             for (loop, pairs) in zip(loops, pairsByLoop) {
@@ -142,7 +146,10 @@ struct MessageBenchmark: AsyncParsableCommand {
                 totals.measured += part.measured
                 totals.latency.merge(part.latency)
             }
-            if totals.received >= totals.sent || ContinuousClock.now >= deadline { return totals }
+            // Stop when all arrived, at the deadline, or after 3 s without progress.
+            let now = ContinuousClock.now
+            if totals.received != lastReceived { (lastReceived, lastProgress) = (totals.received, now) }
+            if totals.received >= totals.sent || now >= deadline || now - lastProgress > .seconds(3) { return totals }
             try await Task.sleep(for: .milliseconds(100))
         }
     }

@@ -23,7 +23,7 @@ final class MessagePair: @unchecked Sendable {
     private(set) var received = 0
     private(set) var outOfOrder = 0
     private(set) var errors = 0
-    /// Received within the window, of those sent within it.
+    /// Received within the window (whenever sent).
     private(set) var measured = 0
     private(set) var latency = LatencyRecorder()
     private var expected = 0
@@ -68,10 +68,8 @@ final class MessagePair: @unchecked Sendable {
         if sequence != expected { outOfOrder += 1 }
         expected = sequence + 1
         received += 1
-        if sentAt >= window.from {
-            latency.record(sentAt: sentAt, receivedAt: now)
-            if now < window.until { measured += 1 }
-        }
+        if sentAt >= window.from { latency.record(sentAt: sentAt, receivedAt: now) }
+        if now >= window.from, now < window.until { measured += 1 }
         if inFlight > 0, sendOne(now: now) { sender.flush() }
     }
 }

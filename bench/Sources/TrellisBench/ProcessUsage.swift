@@ -53,12 +53,17 @@ struct UsageSample {
         let wall = (ContinuousClock.now - start).seconds
         let own = ProcessUsage.ownCPUSeconds() - ownStart
         var servers = 0.0
+        var byPID: [String: Double] = [:]
         for pid in pids {
-            if let end = ProcessUsage.cpuSeconds(pid), let begin = serverStart[pid] { servers += end - begin }
+            if let end = ProcessUsage.cpuSeconds(pid), let begin = serverStart[pid] {
+                servers += end - begin
+                byPID["\(pid)"] = 100 * (end - begin) / max(wall, 1e-9)
+            }
         }
         json = [
             "wall_seconds": wall, "generator_cpu_seconds": own, "generator_cpu_percent": 100 * own / max(wall, 1e-9),
             "server_cpu_seconds": servers, "server_cpu_percent": 100 * servers / max(wall, 1e-9),
+            "server_cpu_percent_by_pid": byPID,
         ]
     }
 
