@@ -232,9 +232,11 @@ ERL_DIST_PORT={dist_port}
 INET_DIST_INTERFACE=127.0.0.1
 ERLANG_NODE=ejabberd-bench@localhost
 """)
-        self.ctl = ["ejabberdctl", "--ctl-config", os.path.join(conf, "ejabberdctl.cfg"), "--config-dir", conf,
+        # As the ejabberd user without su: su's PAM session would cut the open
+        # files limit to 1024, and ejabberd then refuses connections past ~1000.
+        self.ctl = ["setpriv", "--reuid=ejabberd", "--regid=ejabberd", "--init-groups", "env",
+                    "HOME=/var/lib/ejabberd", "ejabberdctl", "--ctl-config", os.path.join(conf, "ejabberdctl.cfg"), "--config-dir", conf,
                     "--spool", os.path.join(self.dir, "spool"), "--logs", os.path.join(self.dir, "logs")]
-        # ejabberdctl runs the node as the ejabberd user.
         subprocess.run(["chown", "-R", "ejabberd", self.dir], check=True)
         os.chmod(os.path.dirname(self.dir), 0o755)
 

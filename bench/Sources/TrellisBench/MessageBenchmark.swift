@@ -118,6 +118,15 @@ struct MessageBenchmark: AsyncParsableCommand {
     struct Totals {
         var sent = 0, received = 0, outOfOrder = 0, errors = 0, measured = 0
         var latency = LatencyRecorder()
+
+        mutating func add(_ other: Totals) {
+            sent += other.sent
+            received += other.received
+            outOfOrder += other.outOfOrder
+            errors += other.errors
+            measured += other.measured
+            latency.merge(other.latency)
+        }
     }
 
     /// Waits (bounded by --drain) until every sent message has arrived, then sums the pairs.
@@ -130,21 +139,13 @@ struct MessageBenchmark: AsyncParsableCommand {
                 let part = try await loop.submit { () -> Totals in
                     var part = Totals()
                     for pair in pairs {
-                        part.sent += pair.sent
-                        part.received += pair.received
-                        part.outOfOrder += pair.outOfOrder
-                        part.errors += pair.errors
-                        part.measured += pair.measured
-                        part.latency.merge(pair.latency)
+                        part.add(Totals(
+                            sent: pair.sent, received: pair.received, outOfOrder: pair.outOfOrder, errors: pair.errors,
+                            measured: pair.measured, latency: pair.latency))
                     }
                     return part
                 }.get()
-                totals.sent += part.sent
-                totals.received += part.received
-                totals.outOfOrder += part.outOfOrder
-                totals.errors += part.errors
-                totals.measured += part.measured
-                totals.latency.merge(part.latency)
+                totals.add(part)
             }
             // Stop when all arrived, at the deadline, or after 3 s without progress.
             let now = ContinuousClock.now
