@@ -179,7 +179,10 @@ let package = Package(
         .executableTarget(
             name: "TrellisBench",
             dependencies: [
-                "XMPPCore", "XMPPStream", "Cluster", "ClusterIO", "Redis",
+                "XMPPCore", "XMPPStream", "Redis", "Cluster", "ClusterIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -6,6 +6,10 @@ import ArgumentParser
 struct TrellisBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trellis-bench",
-        abstract: "Benchmarks for Trellis's building blocks.",
-        subcommands: [RedisClientBenchmark.self, StorageBenchmark.self, XMLParserBenchmark.self])
+        abstract: "Benchmarks: Trellis's building blocks, and XMPP load against any server on loopback.",
+        subcommands: [
+            RedisClientBenchmark.self, XMLParserBenchmark.self, StorageBenchmark.self,
+            LoginBenchmark.self, MessageBenchmark.self, PresenceBenchmark.self, IdleBenchmark.self,
+            TrellisProvisioning.self,
+        ])
 }

@@ -82,9 +82,7 @@ public final class RouterWorker: Service, Sendable {
                                 group: Self.group, consumer: self.leases.me.rawValue,
                                 streams: owned.map { (self.keys.route(partition: $0), ">") }, count: self.batchSize,
                                 block: .milliseconds(500))
-                            for batch in batches {
-                                try await self.process(batch.entries, stream: batch.stream)
-                            }
+                            try await self.processConcurrently(batches)
                         }
                     }
                 }
@@ -119,6 +117,34 @@ public final class RouterWorker: Service, Sendable {
                 cursor = claimed.next
             } while cursor != "0-0"
         }
+    }
+
+    /// Routes the batches of different partitions side by side: order only
+    /// matters within a partition (one sender's stanzas, RFC 6120 §10.1), and
+    /// each entry's routing waits on Redis round trips, so one partition at a
+    /// time left the router idle between them. Every batch runs to its end even
+    /// when another fails; the first error is then rethrown.
+    func processConcurrently(_ batches: [RedisStreamBatch]) async throws {
+        guard batches.count > 1 else {
+            for batch in batches { try await process(batch.entries, stream: batch.stream) }
+            return
+        }
+        let failure = await withTaskGroup(of: (any Error)?.self) { group in
+            for batch in batches {
+                group.addTask {
+                    do {
+                        try await self.process(batch.entries, stream: batch.stream)
+                        return nil
+                    } catch {
+                        return error
+                    }
+                }
+            }
+            var first: (any Error)?
+            for await error in group where first == nil { first = error }
+            return first
+        }
+        if let failure { throw failure }
     }
 
     /// Routes entries of one partition strictly in order. An entry whose routing
