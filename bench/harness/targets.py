@@ -56,7 +56,10 @@ class Trellis(Target):
         # Offline storage off, as for the peers (no mod_offline): a message to a
         # gone session is bounced, not kept for the next run's receiver.
         env = dict(os.environ, TRELLIS_LAUNCH_TLS_REQUIRED="false", TRELLIS_LAUNCH_LOG_LEVEL="warning",
-                   TRELLIS_LAUNCH_STORAGE_OFFLINE_MAX_MESSAGES="0")
+                   TRELLIS_LAUNCH_STORAGE_OFFLINE_MAX_MESSAGES="0",
+                   # Like the peers as configured here (ejabberd without a c2s shaper,
+                   # Prosody without mod_limits): no per-connection flood control.
+                   TRELLIS_LAUNCH_C2S_MAX_BYTES_PER_SECOND="0")
         return procs.run([os.path.join(self.root, "scripts", "trellis"), "--run-dir", self.run_dir, *args],
                          timeout=timeout, env=env, stdout=subprocess.DEVNULL)
 
