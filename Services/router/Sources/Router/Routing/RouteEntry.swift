@@ -44,4 +44,10 @@ public struct RouteEntry: Sendable, Hashable {
             id: entry.id, stream: stream, sender: sender, senderNode: node, stanza: stanza,
             undelivered: entry["undelivered"].flatMap { try? JID($0) }, initialPresence: entry["initial"] == "1")
     }
+
+    /// The entry's routing reads the directed-presence set an earlier entry of
+    /// the same sender may have written (an unavailable broadcast).
+    var readsDirectedPresence: Bool {
+        stanza.name == "presence" && stanza[attribute: "type"] == "unavailable" && stanza[attribute: "to"] == nil
+    }
 }

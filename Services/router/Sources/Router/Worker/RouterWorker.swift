@@ -151,22 +151,32 @@ public final class RouterWorker: Service, Sendable {
     /// needs a part of the cluster that is away stays pending, and so do the
     /// ones after it (RFC 6120 §10.1 order): the error surfaces and the loop
     /// comes back to them through the claim on the next pass.
+    ///
+    /// Consecutive entries are committed together, in one `MULTI` with their
+    /// deliveries and acknowledgements (one round trip instead of one per
+    /// entry). A batch is committed before an entry that reads what an earlier
+    /// one writes (directed presence), before giving up the partition, and
+    /// before an error surfaces, so what was routed is never routed twice.
     func process(_ entries: [RedisStreamEntry], stream: String) async throws {
         guard let partition = Int(stream.split(separator: "{").last?.dropLast() ?? "") else { return }
+        var batch = CommitBatch()
         for entry in entries {
             guard leases.mayProcess(partition) else {
                 // The lease is at risk: leave the rest pending; whoever holds
                 // the partition next (maybe this router) claims them first.
+                try await commit(&batch, stream: stream)
                 leases.markUnclaimed(partition)
                 return
             }
             let started = ContinuousClock.now
             var outbox = Outbox()
             if let routeEntry = RouteEntry(entry, stream: stream) {
+                if routeEntry.readsDirectedPresence { try await commit(&batch, stream: stream) }
                 var pass = RoutingPass(entry: routeEntry, context: context)
                 do {
                     try await pass.route()
                 } catch {
+                    try await commit(&batch, stream: stream)
                     leases.markUnclaimed(partition)
                     RouterMetrics.retries.increment()
                     throw error
@@ -175,21 +185,52 @@ public final class RouterWorker: Service, Sendable {
             } else {
                 logger.error("dropping a malformed route entry", metadata: ["entry.id": "\(entry.id)"])
             }
-            try await commit(outbox, acknowledging: entry.id, stream: stream)
-            RouterMetrics.entries.increment()
-            RouterMetrics.deliveries.increment(by: outbox.outgoing.count)
-            let elapsed = ContinuousClock.now - started
-            RouterMetrics.routeTime.recordNanoseconds(
-                elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+            batch.add(outbox, id: entry.id, started: started)
+            if !outbox.changes.isEmpty { try await commit(&batch, stream: stream) }
         }
+        try await commit(&batch, stream: stream)
     }
 
     func directedKey(_ sender: JID) -> String {
         keys.directedPresence(bare: sender.bare.description, resource: sender.resourcepart ?? "")
     }
 
-    /// Queues the deliveries and acknowledges the entry in one transaction.
-    func commit(_ outbox: Outbox, acknowledging id: String, stream: String) async throws {
+    /// Routed entries waiting for their commit.
+    struct CommitBatch {
+        var outboxes: [Outbox] = []
+        var ids: [String] = []
+        var started: [ContinuousClock.Instant] = []
+
+        mutating func add(_ outbox: Outbox, id: String, started instant: ContinuousClock.Instant) {
+            outboxes.append(outbox)
+            ids.append(id)
+            started.append(instant)
+        }
+    }
+
+    /// Queues the batch's deliveries and changes, in entry order, and
+    /// acknowledges and deletes its entries, in one transaction.
+    func commit(_ batch: inout CommitBatch, stream: String) async throws {
+        guard !batch.ids.isEmpty else { return }
+        var commands: [[any RESPArgument]] = []
+        for outbox in batch.outboxes { commands += self.commands(for: outbox) }
+        let ids = batch.ids.map { $0 as any RESPArgument }
+        commands.append(["XACK", stream, Self.group] + ids)
+        commands.append(["XDEL", stream] + ids)
+        _ = try await redis.transaction(commands)
+        let now = ContinuousClock.now
+        RouterMetrics.entries.increment(by: batch.ids.count)
+        RouterMetrics.deliveries.increment(by: batch.outboxes.reduce(0) { $0 + $1.outgoing.count })
+        for started in batch.started {
+            let elapsed = now - started
+            RouterMetrics.routeTime.recordNanoseconds(
+                elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        }
+        batch = CommitBatch()
+    }
+
+    /// The deliveries and registry changes of one routed entry.
+    func commands(for outbox: Outbox) -> [[any RESPArgument]] {
         var commands: [[any RESPArgument]] = []
         for outgoing in outbox.outgoing {
             guard let node = NodeID(outgoing.node) else { continue }
@@ -207,8 +248,6 @@ public final class RouterWorker: Service, Sendable {
                 commands.append(["DEL", directedKey(sender)])
             }
         }
-        commands.append(["XACK", stream, Self.group, id])
-        commands.append(["XDEL", stream, id])
-        _ = try await redis.transaction(commands)
+        return commands
     }
 }
