@@ -1,4 +1,3 @@
-import Cluster
 import Logging
 import ServiceLifecycle
 import XMPPCore
@@ -34,10 +33,7 @@ public final class SessionReRegistration: Service, Sendable {
             do {
                 guard try await environment.registry.restore(registration.jid, record: registration.record) else { continue }
                 restored += 1
-                if registration.record.available, let text = registration.record.presence,
-                    var presence = StanzaWire.decode(text)
-                {
-                    presence[attribute: "from"] = registration.jid.description
+                if let presence = registration.record.lastPresence(from: registration.jid) {
                     try await environment.routes.submit(presence, from: registration.jid, initialPresence: true)
                 }
             } catch {

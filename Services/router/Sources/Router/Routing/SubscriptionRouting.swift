@@ -27,17 +27,13 @@ extension RoutingPass {
             return
         }
         for push in outcome.pushes { await pushRoster(push) }
-        let contactSessions = await sessions(of: contact).filter { $0.value.available }.sorted { $0.key < $1.key }
+        let contactSessions = await availableSessions(of: contact)
         if outcome.deliver {
             deliver(request, to: contact, sessions: contactSessions)
             switch type {
             case .subscribed:
                 // §3.1.5: the contact now sees the user: send the user's current presence.
-                for (resource, record) in await sessions(of: sender).sorted(by: { $0.key < $1.key }) where record.available {
-                    guard let text = record.presence, var presence = StanzaWire.decode(text),
-                        let full = try? sender.bare.with(resource: resource)
-                    else { continue }
-                    presence[attribute: "from"] = full.description
+                for presence in await lastPresences(of: sender) {
                     deliver(presence, to: contact, sessions: contactSessions)
                 }
             case .unsubscribed:
@@ -45,8 +41,7 @@ extension RoutingPass {
                 await sendUnavailable(from: sender.bare, to: contact, recipients: contactSessions)
             case .unsubscribe:
                 // §3.3.3: the user no longer sees the contact.
-                let own = await sessions(of: sender).filter { $0.value.available }.sorted { $0.key < $1.key }
-                await sendUnavailable(from: contact, to: sender.bare, recipients: own)
+                await sendUnavailable(from: contact, to: sender.bare, recipients: await availableSessions(of: sender))
             default:
                 break
             }
@@ -55,8 +50,7 @@ extension RoutingPass {
             // §3.4: pre-approved: the contact's server answers on its behalf.
             var subscribed = XMLElement("presence", namespace: XMPPNamespace.client, attributes: ["type": "subscribed"])
             subscribed[attribute: "from"] = contact.bare.description
-            let own = await sessions(of: sender).filter { $0.value.available }.sorted { $0.key < $1.key }
-            deliver(subscribed, to: sender.bare, sessions: own)
+            deliver(subscribed, to: sender.bare, sessions: await availableSessions(of: sender))
             await sendPresences(of: contact)
         }
     }
@@ -64,7 +58,7 @@ extension RoutingPass {
     /// Unavailable presence from each available session of `user` to the
     /// `recipients` sessions of `recipient`.
     mutating func sendUnavailable(from user: JID, to recipient: JID, recipients: [(String, SessionRecord)]) async {
-        for (resource, record) in await sessions(of: user).sorted(by: { $0.key < $1.key }) where record.available {
+        for (resource, _) in await availableSessions(of: user) {
             guard let full = try? user.bare.with(resource: resource) else { continue }
             let unavailable = XMLElement(
                 "presence", namespace: XMPPNamespace.client, attributes: ["type": "unavailable", "from": full.description])
