@@ -1,3 +1,4 @@
+import Cluster
 import Logging
 import ServiceLifecycle
 import XMPPCore
@@ -33,7 +34,10 @@ public final class SessionReRegistration: Service, Sendable {
             do {
                 guard try await environment.registry.restore(registration.jid, record: registration.record) else { continue }
                 restored += 1
-                if let presence = registration.record.lastPresence(from: registration.jid) {
+                if registration.record.available, let text = registration.record.presence,
+                    var presence = StanzaWire.decode(text)
+                {
+                    presence[attribute: "from"] = registration.jid.description
                     try await environment.routes.submit(presence, from: registration.jid, initialPresence: true)
                 }
             } catch {

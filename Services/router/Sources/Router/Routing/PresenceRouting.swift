@@ -46,7 +46,7 @@ extension RoutingPass {
             if let record = sessions[resource] { outbox.deliver(stanza, to: target, node: record.node) }
             return
         }
-        deliver(stanza, to: target, sessions: Self.available(sessions))
+        deliver(stanza, to: target, sessions: sessions.filter { $0.value.available }.sorted { $0.key < $1.key })
     }
 
     /// §4.2.2 / §4.4.2 / §4.5.2: broadcast to every contact subscribed to the
@@ -61,7 +61,8 @@ extension RoutingPass {
             roster = []  // storage is away: the user's own resources still hear it
         }
         for contact in roster where contact.state.contactSeesUser {
-            deliver(stanza, to: contact.jid, sessions: await availableSessions(of: contact.jid))
+            let sessions = await self.sessions(of: contact.jid)
+            deliver(stanza, to: contact.jid, sessions: sessions.filter { $0.value.available }.sorted { $0.key < $1.key })
         }
         if stanza[attribute: "type"] == "unavailable" {
             // §4.6.3: whoever got directed presence hears that the session left.
@@ -72,7 +73,8 @@ extension RoutingPass {
             }
             outbox.record(.directedPresenceCleared(sender: sender))
         }
-        deliver(stanza, to: sender.bare, sessions: await availableSessions(of: sender.bare))
+        let own = await sessions(of: sender.bare)
+        deliver(stanza, to: sender.bare, sessions: own.filter { $0.value.available }.sorted { $0.key < $1.key })
 
         guard entry.initialPresence, stanza[attribute: "type"] == nil else { return }
         for contact in roster where contact.state.userSeesContact {
@@ -88,7 +90,14 @@ extension RoutingPass {
 
     /// The last available presence of each of `contact`'s sessions, to the sender.
     mutating func sendPresences(of contact: JID) async {
-        for presence in await lastPresences(of: contact) { reply(presence) }
+        let sessions = await self.sessions(of: contact)
+        for (resource, record) in sessions.sorted(by: { $0.key < $1.key }) where record.available {
+            guard let text = record.presence, var presence = StanzaWire.decode(text),
+                let full = try? contact.bare.with(resource: resource)
+            else { continue }
+            presence[attribute: "from"] = full.description
+            reply(presence)
+        }
     }
 
     /// A probe from the user: answered only for contacts the user may see.

@@ -56,23 +56,6 @@ public struct RoutingPass: Sendable {
         (try? await context.sessions(of: user.bare)) ?? [:]
     }
 
-    /// `user`'s available sessions, in resource order (deliveries stay deterministic).
-    func availableSessions(of user: JID) async -> [(String, SessionRecord)] {
-        Self.available(await sessions(of: user))
-    }
-
-    static func available(_ sessions: [String: SessionRecord]) -> [(String, SessionRecord)] {
-        sessions.filter { $0.value.available }.sorted { $0.key < $1.key }
-    }
-
-    /// The last available presence of each available session of `user`,
-    /// stamped with the session's full JID (probes' answers, RFC 6121 §4.3.2).
-    func lastPresences(of user: JID) async -> [XMLElement] {
-        await availableSessions(of: user).compactMap { resource, record in
-            (try? user.bare.with(resource: resource)).flatMap(record.lastPresence(from:))
-        }
-    }
-
     // MARK: Replies to the sender
 
     /// Sends `stanza` to the sender's session (on the gateway that routed it).

@@ -27,13 +27,17 @@ extension RoutingPass {
             return
         }
         for push in outcome.pushes { await pushRoster(push) }
-        let contactSessions = await availableSessions(of: contact)
+        let contactSessions = await sessions(of: contact).filter { $0.value.available }.sorted { $0.key < $1.key }
         if outcome.deliver {
             deliver(request, to: contact, sessions: contactSessions)
             switch type {
             case .subscribed:
                 // §3.1.5: the contact now sees the user: send the user's current presence.
-                for presence in await lastPresences(of: sender) {
+                for (resource, record) in await sessions(of: sender).sorted(by: { $0.key < $1.key }) where record.available {
+                    guard let text = record.presence, var presence = StanzaWire.decode(text),
+                        let full = try? sender.bare.with(resource: resource)
+                    else { continue }
+                    presence[attribute: "from"] = full.description
                     deliver(presence, to: contact, sessions: contactSessions)
                 }
             case .unsubscribed:
@@ -41,7 +45,8 @@ extension RoutingPass {
                 await sendUnavailable(from: sender.bare, to: contact, recipients: contactSessions)
             case .unsubscribe:
                 // §3.3.3: the user no longer sees the contact.
-                await sendUnavailable(from: contact, to: sender.bare, recipients: await availableSessions(of: sender))
+                let own = await sessions(of: sender).filter { $0.value.available }.sorted { $0.key < $1.key }
+                await sendUnavailable(from: contact, to: sender.bare, recipients: own)
             default:
                 break
             }
@@ -50,7 +55,8 @@ extension RoutingPass {
             // §3.4: pre-approved: the contact's server answers on its behalf.
             var subscribed = XMLElement("presence", namespace: XMPPNamespace.client, attributes: ["type": "subscribed"])
             subscribed[attribute: "from"] = contact.bare.description
-            deliver(subscribed, to: sender.bare, sessions: await availableSessions(of: sender))
+            let own = await sessions(of: sender).filter { $0.value.available }.sorted { $0.key < $1.key }
+            deliver(subscribed, to: sender.bare, sessions: own)
             await sendPresences(of: contact)
         }
     }
@@ -58,7 +64,7 @@ extension RoutingPass {
     /// Unavailable presence from each available session of `user` to the
     /// `recipients` sessions of `recipient`.
     mutating func sendUnavailable(from user: JID, to recipient: JID, recipients: [(String, SessionRecord)]) async {
-        for (resource, _) in await availableSessions(of: user) {
+        for (resource, record) in await sessions(of: user).sorted(by: { $0.key < $1.key }) where record.available {
             guard let full = try? user.bare.with(resource: resource) else { continue }
             let unavailable = XMLElement(
                 "presence", namespace: XMPPNamespace.client, attributes: ["type": "unavailable", "from": full.description])
