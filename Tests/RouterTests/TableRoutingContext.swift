@@ -58,6 +58,11 @@ final class TableRoutingContext: RoutingContext, Sendable {
         return tables.withLock { $0.rosters[user.bare.description] ?? [] }
     }
 
+    func pendingSubscriptionRequests(to user: JID) async throws -> [JID] {
+        if tables.withLock({ $0.storageDown }) { throw StorageCallError.timedOut }
+        return tables.withLock { $0.rosters[user.bare.description] ?? [] }.filter { $0.state.pendingIn }.map(\.jid)
+    }
+
     func storage(_ operation: StorageOperation, _ arguments: [String: String], requestID: String) async throws -> StorageReply {
         try tables.withLock { tables in
             tables.requests.append((operation, arguments, requestID))

@@ -30,30 +30,26 @@ public struct ClusterRoutingContext: RoutingContext {
         return (try await redis.send(["SMEMBERS", key]).array ?? []).compactMap { $0.string.flatMap { try? JID($0) } }
     }
 
+    /// From the `roster:{bare}` cache (storage on a miss): no storage round trip
+    /// per presence broadcast.
     public func roster(of user: JID) async throws -> [RosterContact] {
-        let bare = user.bare.description
         let snapshot: RosterSnapshot
         do {
-            snapshot = try await storage.cachedRoster(user: bare)
-        } catch {
-            throw Self.translate(error)
-        }
-        // The roster comes from its Redis cache; pending requests need storage
-        // itself. When storage is slow, broadcasts still go out without them.
-        let pending: Set<String>
-        do {
-            pending = Set(try await storage.pendingSubscriptions(user: bare).map(\.contact))
-        } catch .timeout {
-            pending = []
+            snapshot = try await storage.cachedRoster(user: user.bare.description)
         } catch {
             throw Self.translate(error)
         }
         return snapshot.items.compactMap { item in
             guard let jid = try? JID(item.jid) else { return nil }
-            return RosterContact(jid: jid, state: item.state(pendingIn: pending.contains(item.jid)))
-        } + pending.subtracting(snapshot.items.map(\.jid)).compactMap { contact in
-            // A request from someone not (yet) in the roster: None + Pending In.
-            (try? JID(contact)).map { RosterContact(jid: $0, state: .noneIn) }
+            return RosterContact(jid: jid, state: item.state(pendingIn: false))
+        }
+    }
+
+    public func pendingSubscriptionRequests(to user: JID) async throws -> [JID] {
+        do {
+            return try await storage.pendingSubscriptions(user: user.bare.description).compactMap { try? JID($0.contact) }
+        } catch {
+            throw Self.translate(error)
         }
     }
 

@@ -80,9 +80,17 @@ extension RoutingPass {
         for contact in roster where contact.state.userSeesContact {
             await sendPresences(of: contact.jid)
         }
-        for contact in roster where contact.state.pendingIn {
+        // Only now, at login, are pending requests worth a storage round trip;
+        // when storage is slow they come with the next login.
+        let pending: [JID]
+        do {
+            pending = try await context.pendingSubscriptionRequests(to: sender.bare)
+        } catch is StorageCallError {
+            pending = []
+        }
+        for contact in pending {
             var request = XMLElement("presence", namespace: XMPPNamespace.client, attributes: ["type": "subscribe"])
-            request[attribute: "from"] = contact.jid.bare.description
+            request[attribute: "from"] = contact.bare.description
             reply(request)
         }
         if (stanza.priority ?? 0) >= 0 { try await deliverOfflineMessages() }

@@ -23,8 +23,11 @@ public protocol RoutingContext: Sendable {
     func sessions(of user: JID) async throws -> [String: SessionRecord]
     /// The JIDs `sender` (a full JID) sent directed available presence to.
     func directedPresenceRecipients(of sender: JID) async throws -> [JID]
-    /// The user's roster (through the storage service's cache).
+    /// The user's roster (through the storage service's cache). `pendingIn` is
+    /// not filled in: pending requests come from `pendingSubscriptionRequests`.
     func roster(of user: JID) async throws -> [RosterContact]
+    /// Who asked to see the user's presence and has no answer yet (RFC 6121 §3.1.3).
+    func pendingSubscriptionRequests(to user: JID) async throws -> [JID]
     /// One storage request. `requestID` makes a retried mutation harmless.
     func storage(_ operation: StorageOperation, _ arguments: [String: String], requestID: String) async throws -> StorageReply
 }
