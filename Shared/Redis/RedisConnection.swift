@@ -9,10 +9,12 @@ import Synchronization
 public final class RedisConnection: Sendable {
     let channel: any Channel
     public let configuration: RedisConfiguration
+    let outbox: RedisWriteCoalescer
 
     init(channel: any Channel, configuration: RedisConfiguration) {
         self.channel = channel
         self.configuration = configuration
+        self.outbox = RedisWriteCoalescer(channel: channel)
     }
 
     /// Connects, then authenticates and selects the database.
@@ -91,33 +93,15 @@ public final class RedisConnection: Sendable {
     }
 
     func sendRaw(_ commands: [[any RESPArgument]], extraTime: Duration = .zero) async throws -> [RESPValue] {
+        guard !commands.isEmpty else { return [] }
         guard channel.isActive else { throw RedisError.connectionClosed }
         var buffer = channel.allocator.buffer(capacity: 64 * commands.count)
         for command in commands { RESPEncoding.writeCommand(command, to: &buffer) }
-        let eventLoop = channel.eventLoop
-        let promises = (0..<commands.count).map { _ in eventLoop.makePromise(of: RESPValue.self) }
-        let timeout = configuration.commandTimeout + extraTime
-        let channel = self.channel
-        let timedOut = TimeoutFlag()
-        let timer = eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(timeout))) {
-            // A late reply would be matched to the next command: drop the connection.
-            timedOut.fired.withLock { $0 = true }
-            channel.close(promise: nil)
-        }
-        let all = EventLoopFuture.whenAllComplete(promises.map(\.futureResult), on: eventLoop)
-        all.whenComplete { _ in timer.cancel() }
-        channel.writeAndFlush(RedisOutboundBatch(bytes: buffer, promises: promises), promise: nil)
-        var replies: [RESPValue] = []
-        replies.reserveCapacity(commands.count)
-        for result in try await all.get() {
-            switch result {
-            case .success(let reply): replies.append(reply)
-            case .failure(RedisError.connectionClosed) where timedOut.fired.withLock({ $0 }):
-                throw RedisError.timeout
-            case .failure(let error): throw error
-            }
-        }
-        return replies
+        let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
+        let deadline = NIODeadline.now() + .nanoseconds(Self.nanoseconds(configuration.commandTimeout + extraTime))
+        outbox.enqueue(RedisOutboundBatch(
+            bytes: buffer, replies: RedisReplyBatch(promise: promise, expected: commands.count, deadline: deadline)))
+        return try await promise.futureResult.get()
     }
 
     public func close() {
@@ -127,10 +111,6 @@ public final class RedisConnection: Sendable {
     /// Completes when the connection is closed, for whatever reason.
     public func closed() async {
         try? await channel.closeFuture.get()
-    }
-
-    private final class TimeoutFlag: Sendable {
-        let fired = Mutex(false)
     }
 
     static func nanoseconds(_ duration: Duration) -> Int64 {
