@@ -102,19 +102,53 @@ public enum XMLEscaping {
 
     /// Appends `string` escaped. `quote` also escapes both quote characters and
     /// whitespace that attribute normalisation would otherwise change.
+    ///
+    /// Works on the UTF-8 bytes: runs that need no change (nearly all text) are
+    /// appended whole, and a string with nothing to escape is appended as is.
     public static func appendEscaped(_ string: String, to output: inout String, quote: Bool) {
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "'" where quote: output += "&apos;"
-            case "\"" where quote: output += "&quot;"
-            case "\t" where quote: output += "&#9;"
-            case "\n" where quote: output += "&#10;"
-            case "\r": output += "&#13;"
-            default:
-                if isAllowedInXML(scalar) { output.unicodeScalars.append(scalar) }
+        var contiguous = string
+        contiguous.withUTF8 { bytes in
+            var runStart = 0
+            var index = 0
+            func flushRun() {
+                if runStart < index {
+                    output += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<index]), as: UTF8.self)
+                }
+            }
+            while index < bytes.count {
+                let byte = bytes[index]
+                let replacement: StaticString?
+                var skip = 1
+                switch byte {
+                case UInt8(ascii: "&"): replacement = "&amp;"
+                case UInt8(ascii: "<"): replacement = "&lt;"
+                case UInt8(ascii: ">"): replacement = "&gt;"
+                case UInt8(ascii: "'") where quote: replacement = "&apos;"
+                case UInt8(ascii: "\"") where quote: replacement = "&quot;"
+                case UInt8(ascii: "\t") where quote: replacement = "&#9;"
+                case UInt8(ascii: "\n") where quote: replacement = "&#10;"
+                case UInt8(ascii: "\r"): replacement = "&#13;"
+                case UInt8(ascii: "\t"), UInt8(ascii: "\n"):
+                    index += 1
+                    continue
+                case 0..<0x20:
+                    replacement = ""  // not an XML character: dropped
+                case 0xEF where index + 2 < bytes.count && bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE:
+                    replacement = ""  // U+FFFE, U+FFFF: not XML characters
+                    skip = 3
+                default:
+                    index += 1
+                    continue
+                }
+                flushRun()
+                if let replacement { output += replacement.description }
+                index += skip
+                runStart = index
+            }
+            if runStart == 0 {
+                output += string
+            } else {
+                flushRun()
             }
         }
     }
