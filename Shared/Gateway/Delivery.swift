@@ -43,6 +43,38 @@ public enum Delivery: Sendable, Hashable {
     }
 }
 
+/// A `deliver:{node}` entry as the gateway that owns it reads it: the stanza
+/// stays in its wire form (`StanzaWire`, already serialized as in a client
+/// stream), so the gateway writes it to the client as it is, without parsing
+/// and serializing it again. It is parsed only in the rare case it comes back
+/// to the routers (`stanza`).
+public enum WireDelivery: Sendable, Hashable {
+    case stanza(to: String, wire: String)
+    case close(to: String, session: String, condition: StreamError.Condition)
+
+    public var to: String {
+        switch self {
+        case .stanza(let to, _), .close(let to, _, _): to
+        }
+    }
+
+    public init?(entry: RedisStreamEntry) {
+        guard let to = entry["to"] else { return nil }
+        switch entry["kind"] {
+        case "stanza":
+            guard let wire = entry["stanza"], !wire.isEmpty else { return nil }
+            self = .stanza(to: to, wire: wire)
+        case "close":
+            guard let session = entry["session"], let name = entry["condition"],
+                let condition = StreamError.Condition(rawValue: name)
+            else { return nil }
+            self = .close(to: to, session: session, condition: condition)
+        default:
+            return nil
+        }
+    }
+}
+
 extension RedisCommandSender {
     /// Queues a delivery on a gateway node's stream.
     @discardableResult

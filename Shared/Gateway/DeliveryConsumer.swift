@@ -42,20 +42,24 @@ public final class DeliveryConsumer: Service, Sendable {
                     try await self.redis.withDedicatedConnection { connection in
                         // Entries read but not acknowledged before a Redis drop come first.
                         var cursor = "0"
+                        // What was written to the clients is acknowledged and
+                        // deleted in the same round trip as the next read, so the
+                        // stream only ever holds what was not written yet (what the
+                        // sweeper hands back if this node dies).
+                        var acknowledge: [[any RESPArgument]] = []
                         while !Task.isCancelled {
                             let batches = try await connection.xreadgroup(
-                                group: Self.group, consumer: self.node.rawValue, streams: [(key, cursor)],
-                                count: self.batchSize, block: .seconds(1))
+                                after: acknowledge, group: Self.group, consumer: self.node.rawValue,
+                                streams: [(key, cursor)], count: self.batchSize, block: .seconds(1))
+                            acknowledge = []
                             let entries = batches.flatMap(\.entries)
                             if cursor == "0" && entries.isEmpty { cursor = ">" }
                             guard !entries.isEmpty else { continue }
                             await self.dispatch(entries)
-                            // Written: acknowledge and delete, so the stream only ever
-                            // holds what was not written yet (what the sweeper hands
-                            // back if this node dies).
                             let ids = entries.map { $0.id as any RESPArgument }
-                            _ = try await self.redis.transaction([["XACK", key, Self.group] + ids, ["XDEL", key] + ids])
+                            acknowledge = [["XACK", key, Self.group] + ids, ["XDEL", key] + ids]
                         }
+                        if !acknowledge.isEmpty { _ = try await connection.transaction(acknowledge) }
                     }
                 }
             } catch is CancellationError {
@@ -71,10 +75,10 @@ public final class DeliveryConsumer: Service, Sendable {
     /// Writes every delivery of a batch; writes to one session stay in order.
     func dispatch(_ entries: [RedisStreamEntry]) async {
         await withTaskGroup(of: Void.self) { group in
-            var perSession: [String: [Delivery]] = [:]
+            var perSession: [String: [WireDelivery]] = [:]
             var order: [String] = []
             for entry in entries {
-                guard let delivery = Delivery(entry: entry) else {
+                guard let delivery = WireDelivery(entry: entry) else {
                     logger.error("dropping malformed delivery entry", metadata: ["entry.id": "\(entry.id)"])
                     continue
                 }
@@ -88,21 +92,40 @@ public final class DeliveryConsumer: Service, Sendable {
         }
     }
 
-    private func deliver(_ deliveries: [Delivery], to jid: String) async {
+    /// Writes one session's deliveries in order; consecutive stanzas go out in
+    /// one write (one system call, not one each).
+    private func deliver(_ deliveries: [WireDelivery], to jid: String) async {
+        var stanzas: [String] = []
         for delivery in deliveries {
             switch delivery {
-            case .stanza(_, let stanza):
-                if let target = sessions.target(for: jid), await target.deliver(stanza) {
-                    GatewayMetrics.delivered.increment()
-                    continue
-                }
-                GatewayMetrics.returned.increment()
-                await returnToRouters(stanza, to: jid)
+            case .stanza(_, let wire):
+                stanzas.append(wire)
             case .close(_, let session, let condition):
+                await write(stanzas, to: jid)
+                stanzas = []
                 if let target = sessions.target(for: jid), target.sessionID == session {
                     await target.close(with: condition)
                 }
             }
+        }
+        await write(stanzas, to: jid)
+    }
+
+    /// Writes stanzas to a local session, or hands them back to the routers
+    /// when the session is gone or the write fails.
+    private func write(_ stanzas: [String], to jid: String) async {
+        guard !stanzas.isEmpty else { return }
+        if let target = sessions.target(for: jid), await target.deliver(wire: stanzas.joined()) {
+            GatewayMetrics.delivered.increment(by: stanzas.count)
+            return
+        }
+        GatewayMetrics.returned.increment(by: stanzas.count)
+        for wire in stanzas {
+            guard let stanza = StanzaWire.decode(wire) else {
+                logger.error("dropping an undeliverable delivery that does not parse", metadata: ["to": "\(jid)"])
+                continue
+            }
+            await returnToRouters(stanza, to: jid)
         }
     }
 

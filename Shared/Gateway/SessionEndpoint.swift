@@ -20,8 +20,8 @@ final class SessionEndpoint: DeliveryTarget {
         set { current.withLock { $0 = newValue } }
     }
 
-    func deliver(_ stanza: XMLElement) async -> Bool {
-        await transport.write(stanza.serialized(in: .clientStream))
+    func deliver(wire: String) async -> Bool {
+        await transport.write(wire)
     }
 
     func close(with condition: StreamError.Condition) async {

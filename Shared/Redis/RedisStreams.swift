@@ -131,6 +131,30 @@ extension RedisConnection {
         return try Self.parseBatches(await sendBlocking(arguments, blockFor: block))
     }
 
+    /// `MULTI` `commands` `EXEC`, then `XREADGROUP … BLOCK ms …`, in one write:
+    /// a consumer acknowledges what it handled and waits for more in a single
+    /// round trip. Throws, reading nothing, when the transaction fails.
+    public func xreadgroup(
+        after commands: [[any RESPArgument]], group: String, consumer: String, streams: [(key: String, id: String)],
+        count: Int, block: Duration
+    ) async throws -> [RedisStreamBatch] {
+        guard !commands.isEmpty else {
+            return try await xreadgroup(group: group, consumer: consumer, streams: streams, count: count, block: block)
+        }
+        let read = Self.xreadgroupArguments(group, consumer, streams, count, block: block)
+        let replies = try await sendRaw([["MULTI"]] + commands + [["EXEC"], read], extraTime: block)
+        for reply in replies.dropLast(2) {
+            if case .error(let message) = reply { throw RedisError.server(message) }
+        }
+        switch replies[replies.count - 2] {
+        case .array: break
+        case .error(let message): throw RedisError.server(message)
+        default: throw RedisError.unexpectedReply("EXEC returned \(replies[replies.count - 2])")
+        }
+        if case .error(let message) = replies[replies.count - 1] { throw RedisError.server(message) }
+        return try Self.parseBatches(replies[replies.count - 1])
+    }
+
     /// `BLPOP key … timeout` on this (dedicated) connection: `(key, value)` or `nil`
     /// on timeout.
     public func blpop(_ keys: [String], timeout: Duration) async throws -> (key: String, value: String)? {
