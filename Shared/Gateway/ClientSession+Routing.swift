@@ -19,6 +19,9 @@ extension ClientSession {
         }
         let wasAvailable = record.available
         if let updated = SessionPresenceTracking.apply(stanza, to: record), updated != record {
+            // The routers must find the record as this stanza left it, and the
+            // stanzas before it routed first.
+            await flushRoutes()
             record = updated
             self.record = updated
             endpoint?.registration = SessionRegistration(jid: jid, record: updated)
@@ -28,16 +31,32 @@ extension ClientSession {
                 logger.warning("could not update the session record", metadata: ["error": "\(error)"])
             }
         }
-        do {
-            let initial = !wasAvailable && record.available && stanza.name == "presence"
-            try await environment.routes.submit(stanza, from: jid, initialPresence: initial)
-            GatewayMetrics.stanzaRouted(kind: stanza.name)
-        } catch {
-            // Not accepted: tell the sender rather than drop it silently.
-            logger.warning("could not hand a stanza to the routers", metadata: ["error": "\(error)"])
-            if let reply = stanza.errorReply(StanzaError(.internalServerError, type: .wait, text: "the cluster is unavailable, try again")) {
-                pending += reply.serialized(in: .clientStream)
+        let initial = !wasAvailable && record.available && stanza.name == "presence"
+        routeQueue.append(RouteQueue.Submission(stanza: stanza, sender: jid, initialPresence: initial))
+        if !routeLaterAllowed || routeQueue.count >= Self.maxQueuedRoutes { await flushRoutes() }
+    }
+
+    /// At most this many stanzas wait to be handed to the routers together.
+    static let maxQueuedRoutes = 64
+
+    /// Hands the queued stanzas to the routers in one round trip, in order.
+    /// Those Redis did not take are answered with an error rather than
+    /// dropped silently; whatever is waiting to be written goes out.
+    public func flushRoutes() async {
+        guard !routeQueue.isEmpty else { return }
+        let queued = routeQueue
+        routeQueue = []
+        let outcomes = await environment.routes.submit(queued)
+        for (submission, outcome) in zip(queued, outcomes) {
+            switch outcome {
+            case .success:
+                GatewayMetrics.stanzaRouted(kind: submission.stanza.name)
+            case .failure(let error):
+                logger.warning("could not hand a stanza to the routers", metadata: ["error": "\(error)"])
+                let error = StanzaError(.internalServerError, type: .wait, text: "the cluster is unavailable, try again")
+                if let reply = submission.stanza.errorReply(error) { pending += reply.serialized(in: .clientStream) }
             }
         }
+        await flush()
     }
 }

@@ -23,6 +23,8 @@ public final class ClientSession {
     public private(set) var isClosed = false
     var headerSent = false
     var pending = ""
+    /// Set while handling an event whose routed stanza may wait for `flushRoutes`.
+    var routeLaterAllowed = false
     var username: String?
     /// The account whose credentials were last looked up: a SASL failure that
     /// follows counts against it (`AccountAuthenticationThrottle`).
@@ -30,6 +32,9 @@ public final class ClientSession {
     public internal(set) var boundJID: JID?
     var record: SessionRecord?
     var endpoint: SessionEndpoint?
+    /// Stamped stanzas waiting to be handed to the routers together
+    /// (`flushRoutes`), in the order they arrived.
+    var routeQueue: [RouteQueue.Submission] = []
 
     public init(
         environment: GatewayEnvironment, transport: any SessionTransport, configuration: ClientStreamNegotiation.Configuration,
@@ -53,6 +58,15 @@ public final class ClientSession {
     /// Handles one parsed event; the caller resets its parser when
     /// `restartRequested` turns true, and stops reading when `isClosed` does.
     public func handle(_ event: XMLStreamEvent) async {
+        await handle(event, routeLater: false)
+    }
+
+    /// Handles one event of several parsed together: stanzas for the routers
+    /// may wait in `routeQueue` so that they are handed over in one round trip;
+    /// the caller calls `flushRoutes()` after the last event it has.
+    public func handle(_ event: XMLStreamEvent, routeLater: Bool) async {
+        defer { routeLaterAllowed = false }
+        routeLaterAllowed = routeLater
         guard !isClosed else { return }
         restartRequested = false
         switch event {
@@ -64,6 +78,7 @@ public final class ClientSession {
         case .streamClose:
             await carryOut(negotiation.streamClosed())
         }
+        if !routeLater { await flushRoutes() }
         await flush()
     }
 
@@ -82,6 +97,7 @@ public final class ClientSession {
 
     /// The connection is gone: leave the registry, tell contacts if we were available.
     public func finish() async {
+        await flushRoutes()
         isClosed = true
         guard let jid = boundJID, let record else { return }
         environment.sessions.remove(jid: jid.description, sessionID: streamID)
@@ -107,6 +123,7 @@ public final class ClientSession {
     func carryOut(_ outputs: [ClientStreamNegotiation.Output]) async {
         for output in outputs {
             guard !isClosed else { return }
+            if case .route = output {} else { await flushRoutes() }
             switch output {
             case .openStream(let reply):
                 pending += reply.text

@@ -44,6 +44,47 @@ public struct RouteQueue: Sendable {
                                 undelivered: undelivered, initialPresence: initialPresence))
     }
 
+    /// A stamped stanza of a session, to be queued with others (`submit(_:)`).
+    public struct Submission: Sendable {
+        public var stanza: XMLElement
+        public var sender: JID
+        public var initialPresence: Bool
+
+        public init(stanza: XMLElement, sender: JID, initialPresence: Bool = false) {
+            self.stanza = stanza
+            self.sender = sender
+            self.initialPresence = initialPresence
+        }
+    }
+
+    /// Queues several stanzas of this node's sessions in one pipelined write,
+    /// in order (one round trip). Each gets its own outcome: the stream entry
+    /// id, or why Redis did not take it.
+    public func submit(_ submissions: [Submission]) async -> [Result<String, any Error>] {
+        let commands: [[any RESPArgument]] = submissions.map { submission in
+            var command: [any RESPArgument] = ["XADD", stream(for: submission.sender), "*"]
+            for (field, value) in Self.fields(
+                submission.stanza, from: submission.sender, node: node.rawValue, initialPresence: submission.initialPresence)
+            {
+                command += [field, value]
+            }
+            return command
+        }
+        let replies: [RESPValue]
+        do {
+            replies = try await redis.pipeline(commands)
+        } catch {
+            return submissions.map { _ in .failure(error) }
+        }
+        return replies.map { reply in
+            switch reply {
+            case .error(let message): .failure(RedisError.server(message))
+            default:
+                if let id = reply.string { .success(id) } else { .failure(RedisError.unexpectedReply("XADD")) }
+            }
+        }
+    }
+
     /// The partition stream of `sender`'s stanzas.
     public func stream(for sender: JID) -> String {
         keys.route(partition: partitioning.partition(forBare: sender.bare.description))

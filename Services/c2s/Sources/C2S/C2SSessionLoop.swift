@@ -27,7 +27,7 @@ final class C2SSessionLoop: Sendable {
                 break reading
             }
             for event in events {
-                await session.handle(event)
+                await session.handle(event, routeLater: true)
                 if session.boundJID != nil { bound.store(true, ordering: .relaxed) }
                 if session.isClosed { break reading }
                 if session.restartRequested {
@@ -36,6 +36,8 @@ final class C2SSessionLoop: Sendable {
                     break
                 }
             }
+            // The chunk's stanzas go to the routers together.
+            await session.flushRoutes()
         }
         await session.finish()
     }
