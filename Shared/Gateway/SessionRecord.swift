@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One bound resource in the session registry (`sessions:{bare}` field value, JSON).
 /// See docs/redis-protocol.md, "Session registry".
@@ -39,7 +40,22 @@ public struct SessionRecord: Sendable, Hashable, Codable {
     }
 
     public init?(json: String) {
+        if let known = Self.decoded.withLock({ $0[json] }) {
+            self = known
+            return
+        }
         guard let record = try? JSONDecoder().decode(SessionRecord.self, from: Data(json.utf8)) else { return nil }
+        Self.decoded.withLock { decoded in
+            if decoded.count >= Self.decodedLimit { decoded.removeAll(keepingCapacity: true) }
+            decoded[json] = record
+        }
         self = record
     }
+
+    /// Records already decoded, by their JSON text. Routers read the same
+    /// records over and over (every message to a user reads the user's), and
+    /// decoding JSON was the largest part of a lookup; a record's text is its
+    /// whole value, so an equal text is an equal record. Emptied when full.
+    private static let decoded = Mutex<[String: SessionRecord]>([:])
+    static let decodedLimit = 8192
 }

@@ -74,7 +74,26 @@ public struct SessionRegistry: Sendable {
 
     /// Every session of a user, by resource.
     public func sessions(of bare: JID) async throws -> [String: SessionRecord] {
-        let reply = try await redis.send(["HGETALL", keys.sessions(bare: bare.description)])
+        Self.records(try await redis.send(["HGETALL", keys.sessions(bare: bare.description)]))
+    }
+
+    /// Every session of each of several users, in one pipelined write (one
+    /// round trip however many users). Keyed by bare JID.
+    public func sessions(of bares: [JID]) async throws -> [JID: [String: SessionRecord]] {
+        let users = Array(Set(bares.map(\.bare)))
+        guard !users.isEmpty else { return [:] }
+        let replies = try await redis.pipeline(users.map { ["HGETALL", keys.sessions(bare: $0.description)] })
+        var result: [JID: [String: SessionRecord]] = [:]
+        for (user, reply) in zip(users, replies) {
+            if case .error(let message) = reply { throw RedisError.server(message) }
+            result[user] = Self.records(reply)
+        }
+        return result
+    }
+
+    /// The records of an `HGETALL sessions:{bare}` reply; fields that do not
+    /// decode are skipped.
+    static func records(_ reply: RESPValue) -> [String: SessionRecord] {
         guard let items = reply.array else { return [:] }
         var result: [String: SessionRecord] = [:]
         var index = 0

@@ -25,6 +25,10 @@ public struct ClusterRoutingContext: RoutingContext {
         try await registry.sessions(of: user.bare)
     }
 
+    public func sessions(of users: [JID]) async throws -> [JID: [String: SessionRecord]] {
+        try await registry.sessions(of: users)
+    }
+
     public func directedPresenceRecipients(of sender: JID) async throws -> [JID] {
         let key = keys.directedPresence(bare: sender.bare.description, resource: sender.resourcepart ?? "")
         return (try await redis.send(["SMEMBERS", key]).array ?? []).compactMap { $0.string.flatMap { try? JID($0) } }

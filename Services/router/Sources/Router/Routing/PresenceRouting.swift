@@ -60,6 +60,10 @@ extension RoutingPass {
         } catch is StorageCallError {
             roster = []  // storage is away: the user's own resources still hear it
         }
+        let initial = entry.initialPresence && stanza[attribute: "type"] == nil
+        await readAhead(sessionsOf: [sender.bare] + roster.filter {
+            $0.state.contactSeesUser || (initial && $0.state.userSeesContact)
+        }.map(\.jid))
         for contact in roster where contact.state.contactSeesUser {
             let sessions = await self.sessions(of: contact.jid)
             deliver(stanza, to: contact.jid, sessions: sessions.filter { $0.value.available }.sorted { $0.key < $1.key })
@@ -76,7 +80,7 @@ extension RoutingPass {
         let own = await sessions(of: sender.bare)
         deliver(stanza, to: sender.bare, sessions: own.filter { $0.value.available }.sorted { $0.key < $1.key })
 
-        guard entry.initialPresence, stanza[attribute: "type"] == nil else { return }
+        guard initial else { return }
         for contact in roster where contact.state.userSeesContact {
             await sendPresences(of: contact.jid)
         }

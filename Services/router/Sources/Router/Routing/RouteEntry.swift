@@ -45,6 +45,22 @@ public struct RouteEntry: Sendable, Hashable {
             undelivered: entry["undelivered"].flatMap { try? JID($0) }, initialPresence: entry["initial"] == "1")
     }
 
+    /// The users (bare JIDs) whose sessions routing this entry reads first: a
+    /// local addressee (the sender's own account when there is no `to`), and
+    /// the sender when the entry does not name its gateway.
+    func usersToLookUp(domains: Set<String>) -> [JID] {
+        var users: [JID] = []
+        if let to = stanza[attribute: "to"] {
+            if let target = try? JID(to), target.localpart != nil, domains.contains(target.domainpart) {
+                users.append(target.bare)
+            }
+        } else {
+            users.append(sender.bare)
+        }
+        if senderNode.isEmpty { users.append(sender.bare) }
+        return users
+    }
+
     /// The entry's routing reads the directed-presence set an earlier entry of
     /// the same sender may have written (an unavailable broadcast).
     var readsDirectedPresence: Bool {

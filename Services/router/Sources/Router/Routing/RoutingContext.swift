@@ -21,6 +21,8 @@ public protocol RoutingContext: Sendable {
     var domains: Set<String> { get }
     /// Every bound session of a user, by resource (`sessions:{bare}`).
     func sessions(of user: JID) async throws -> [String: SessionRecord]
+    /// The sessions of several users, by bare JID (in the cluster, one round trip).
+    func sessions(of users: [JID]) async throws -> [JID: [String: SessionRecord]]
     /// The JIDs `sender` (a full JID) sent directed available presence to.
     func directedPresenceRecipients(of sender: JID) async throws -> [JID]
     /// The user's roster (through the storage service's cache). `pendingIn` is
@@ -30,4 +32,13 @@ public protocol RoutingContext: Sendable {
     func pendingSubscriptionRequests(to user: JID) async throws -> [JID]
     /// One storage request. `requestID` makes a retried mutation harmless.
     func storage(_ operation: StorageOperation, _ arguments: [String: String], requestID: String) async throws -> StorageReply
+}
+
+extension RoutingContext {
+    /// One lookup after the other, for contexts that have no cheaper way.
+    public func sessions(of users: [JID]) async throws -> [JID: [String: SessionRecord]] {
+        var result: [JID: [String: SessionRecord]] = [:]
+        for user in Set(users.map(\.bare)) { result[user] = try await sessions(of: user) }
+        return result
+    }
 }

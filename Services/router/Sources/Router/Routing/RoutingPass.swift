@@ -9,15 +9,18 @@ import XMPPCore
 public struct RoutingPass: Sendable {
     public let entry: RouteEntry
     public let context: any RoutingContext
+    /// Session records already read, shared with the other passes of a batch.
+    public let lookups: SessionLookups
     public internal(set) var outbox = Outbox()
     var requests = 0
     /// The gateway node of the sender's session, for replies; looked up in the
     /// registry when the entry does not name it (`resolveSenderNode`).
     var senderNode: String?
 
-    public init(entry: RouteEntry, context: any RoutingContext) {
+    public init(entry: RouteEntry, context: any RoutingContext, lookups: SessionLookups = SessionLookups()) {
         self.entry = entry
         self.context = context
+        self.lookups = lookups
         self.senderNode = entry.senderNode.isEmpty ? nil : entry.senderNode
     }
 
@@ -53,7 +56,16 @@ public struct RoutingPass: Sendable {
     /// The user's sessions, or none when the registry cannot be read (the
     /// stanza is then treated as for an offline user, never lost).
     func sessions(of user: JID) async -> [String: SessionRecord] {
-        (try? await context.sessions(of: user.bare)) ?? [:]
+        let bare = user.bare
+        if let known = lookups.cached(bare) { return known }
+        guard let found = try? await context.sessions(of: bare) else { return [:] }
+        lookups.store([bare: found])
+        return found
+    }
+
+    /// Reads the sessions of users this pass is about to look up, in one round trip.
+    func readAhead(sessionsOf users: [JID]) async {
+        await lookups.readAhead(users, context: context)
     }
 
     // MARK: Replies to the sender

@@ -160,7 +160,10 @@ public final class RouterWorker: Service, Sendable {
     func process(_ entries: [RedisStreamEntry], stream: String) async throws {
         guard let partition = Int(stream.split(separator: "{").last?.dropLast() ?? "") else { return }
         var batch = CommitBatch()
-        for entry in entries {
+        let routeEntries = entries.map { RouteEntry($0, stream: stream) }
+        let lookups = SessionLookups()
+        await lookups.readAhead(routeEntries.flatMap { $0?.usersToLookUp(domains: context.domains) ?? [] }, context: context)
+        for (entry, routeEntry) in zip(entries, routeEntries) {
             guard leases.mayProcess(partition) else {
                 // The lease is at risk: leave the rest pending; whoever holds
                 // the partition next (maybe this router) claims them first.
@@ -170,9 +173,9 @@ public final class RouterWorker: Service, Sendable {
             }
             let started = ContinuousClock.now
             var outbox = Outbox()
-            if let routeEntry = RouteEntry(entry, stream: stream) {
+            if let routeEntry {
                 if routeEntry.readsDirectedPresence { try await commit(&batch, stream: stream) }
-                var pass = RoutingPass(entry: routeEntry, context: context)
+                var pass = RoutingPass(entry: routeEntry, context: context, lookups: lookups)
                 do {
                     try await pass.route()
                 } catch {
