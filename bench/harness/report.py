@@ -31,7 +31,11 @@ def median_of(runs, target, scenario, path, where=None):
 def rows(document):
     """(label, higher_is_better, target_rule, {target: median}, unit) for the table."""
     runs, rates = document["runs"], document["fixed_rates"]
-    half = rates[document["plan"]["rates"].index(0.5)] if 0.5 in document["plan"]["rates"] else rates[0]
+    # A run without the fixed-rate phase (--scenarios without "rates") has no half rate.
+    if not rates:
+        half = None
+    else:
+        half = rates[document["plan"]["rates"].index(0.5)] if 0.5 in document["plan"]["rates"] else rates[0]
     saturated = lambda r: r.get("mode") == "saturation"  # noqa: E731
     at_half = lambda r: r.get("mode") == "rate" and r.get("offered_per_second") == half  # noqa: E731
     spec = [
@@ -110,7 +114,11 @@ def plots(document, out):
 
     runs, rates = document["runs"], document["fixed_rates"]
     present = [t for t in TARGETS if any(r.get("target") == t for r in runs)]
-    half = rates[document["plan"]["rates"].index(0.5)] if 0.5 in document["plan"]["rates"] else rates[0]
+    # A run without the fixed-rate phase (--scenarios without "rates") has no half rate.
+    if not rates:
+        half = None
+    else:
+        half = rates[document["plan"]["rates"].index(0.5)] if 0.5 in document["plan"]["rates"] else rates[0]
     percent = list(range(101))
 
     figure, axis = plt.subplots(figsize=(7, 4.5))
