@@ -52,6 +52,17 @@ public struct ClusterKeys: Sendable, Hashable {
     /// A bare JID never starts with `@`, so it cannot collide with a contact.
     public static let rosterCacheVersionField = "@version"
 
+    /// What waits for a user's next login, kept by the storage service: a hash
+    /// with field `offline` (stored offline messages) and/or `pending` (inbound
+    /// subscription requests without an answer); absent means nothing waits.
+    /// Routers trust it only while `waitingReady` exists.
+    public func waiting(bare: String) -> String { prefix + "waiting:{\(bare)}" }
+
+    /// Set by the storage service once every `waiting:{bare}` hash matches the
+    /// database (after each (re)connection to Redis). Without it, routers ask
+    /// storage at every login, as if something waited.
+    public var waitingReady: String { prefix + "waiting:ready" }
+
     /// Which gateway node owns a BOSH session.
     public func boshSession(sid: String) -> String { prefix + "bosh:{\(sid)}" }
 

@@ -56,6 +56,37 @@ struct StorageRoundTripTests {
         }
     }
 
+    @Test func whatWaitsAtLoginIsFlaggedBeforeTheReply() async throws {
+        try await StorageStack.with { stack in
+            let client = stack.client
+            let waiting = { (user: String) async throws -> [String: String] in
+                try await stack.redis.send("HGETALL", stack.keys.waiting(bare: user)).fieldDictionary ?? [:]
+            }
+            let credentials = try SCRAMCredentials.deriveAll(password: "p", iterations: 4096)
+            try await client.createAccount(user: Self.alice, credentials: credentials)
+            try await client.createAccount(user: Self.bob, credentials: credentials)
+            // The consumer rebuilt the flags when it started, so routers may trust them.
+            #expect(try await stack.redis.send("EXISTS", stack.keys.waitingReady).int == 1)
+            #expect(try await waiting(Self.alice).isEmpty)
+
+            let message = try XMLElement(parsing: "<message xmlns='jabber:client' to='alice@example.com'><body>hi</body></message>")
+            try await client.storeOffline(user: Self.alice, message: message)
+            #expect(try await waiting(Self.alice) == ["offline": "1"])
+            _ = try await client.applySubscription(user: Self.bob, contact: Self.alice, event: .subscribe)
+            #expect(try await waiting(Self.alice) == ["offline": "1", "pending": "1"])
+            #expect(try await client.takeOffline(user: Self.alice).count == 1)
+            #expect(try await waiting(Self.alice) == ["pending": "1"])
+
+            // Flags lost with Redis's data come back when storage reconnects,
+            // and routers ask storage for everything until then.
+            await stack.stopStorage()
+            _ = try await stack.redis.send("DEL", stack.keys.waiting(bare: Self.alice), stack.keys.waitingReady)
+            try stack.startStorage()
+            try await waitUntil("waiting:ready") { try await stack.redis.send("EXISTS", stack.keys.waitingReady).int == 1 }
+            #expect(try await waiting(Self.alice) == ["pending": "1"])
+        }
+    }
+
     @Test func userDataAndStanzaErrors() async throws {
         try await StorageStack.with { stack in
             let client = stack.client

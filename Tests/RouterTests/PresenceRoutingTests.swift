@@ -53,6 +53,25 @@ struct PresenceRoutingTests {
         #expect(context.offline("romeo@example.com").isEmpty)
     }
 
+    @Test func aLoginAsksStorageOnlyForWhatItsFlagsSayWaits() async throws {
+        // Nothing waits: no storage request at all (the router's flags lookup is enough).
+        let quiet = TableRoutingContext()
+        quiet.addAccount("romeo@example.com")
+        _ = try await route("<presence/>", from: romeo, in: quiet, initial: true)
+        #expect(quiet.requests.isEmpty)
+        // Flags unknown (storage has not rebuilt them): ask for everything.
+        quiet.setWaitingUnknown(true)
+        _ = try await route("<presence/>", from: romeo, in: quiet, initial: true)
+        #expect(quiet.requests.map(\.0) == [.offlineTake])
+        // An offline message waits: it is taken, and pending requests are not asked for.
+        let waiting = TableRoutingContext()
+        waiting.addAccount("romeo@example.com")
+        _ = try await route("<message to='romeo@example.com' type='chat'><body>1</body></message>", from: "juliet@example.com/balcony", in: waiting)
+        _ = try await route("<presence/>", from: romeo, in: waiting, initial: true)
+        #expect(waiting.requests.map(\.0) == [.offlineStore, .offlineTake])
+        #expect(waiting.offline("romeo@example.com").isEmpty)
+    }
+
     @Test func negativePriorityInitialPresenceLeavesOfflineMessagesStored() async throws {
         let context = cluster()
         context.addAccount("romeo@example.com")

@@ -20,6 +20,7 @@ final class TableRoutingContext: RoutingContext, Sendable {
         var requests: [(StorageOperation, [String: String], String)] = []
         var storageDown = false
         var directed: [String: [String]] = [:]
+        var waitingUnknown = false
     }
 
     func setDirected(_ sender: String, _ recipients: [String]) { tables.withLock { $0.directed[sender] = recipients } }
@@ -62,6 +63,20 @@ final class TableRoutingContext: RoutingContext, Sendable {
         if tables.withLock({ $0.storageDown }) { throw StorageCallError.timedOut }
         return tables.withLock { $0.rosters[user.bare.description] ?? [] }.filter { $0.state.pendingIn }.map(\.jid)
     }
+
+    /// Exact flags, as a storage that keeps them up to date would give; or
+    /// `.unknown` after `setWaitingUnknown(true)`.
+    func waitingAtLogin(for user: JID) async throws -> WaitingAtLogin {
+        tables.withLock { tables in
+            if tables.waitingUnknown { return .unknown }
+            let bare = user.bare.description
+            return WaitingAtLogin(
+                offline: !(tables.offline[bare] ?? []).isEmpty,
+                pending: (tables.rosters[bare] ?? []).contains { $0.state.pendingIn })
+        }
+    }
+
+    func setWaitingUnknown(_ unknown: Bool) { tables.withLock { $0.waitingUnknown = unknown } }
 
     func storage(_ operation: StorageOperation, _ arguments: [String: String], requestID: String) async throws -> StorageReply {
         try tables.withLock { tables in

@@ -57,6 +57,18 @@ public struct ClusterRoutingContext: RoutingContext {
         }
     }
 
+    /// `waiting:{bare}`, trusted only while storage says its flags are
+    /// complete (`waiting:ready`).
+    public func waitingAtLogin(for user: JID) async throws -> WaitingAtLogin {
+        let replies = try await redis.pipeline([
+            ["EXISTS", keys.waitingReady], ["HMGET", keys.waiting(bare: user.bare.description), "offline", "pending"],
+        ])
+        guard replies.count == 2, replies[0].int == 1, let fields = replies[1].array, fields.count == 2 else {
+            return .unknown
+        }
+        return WaitingAtLogin(offline: !fields[0].isNull, pending: !fields[1].isNull)
+    }
+
     public func storage(_ operation: StorageOperation, _ arguments: [String: String], requestID: String) async throws -> StorageReply {
         do {
             return try await storage.request(operation, arguments: arguments, id: requestID)

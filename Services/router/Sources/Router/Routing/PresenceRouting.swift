@@ -84,20 +84,23 @@ extension RoutingPass {
         for contact in roster where contact.state.userSeesContact {
             await sendPresences(of: contact.jid)
         }
-        // Only now, at login, are pending requests worth a storage round trip;
-        // when storage is slow they come with the next login.
-        let pending: [JID]
-        do {
-            pending = try await context.pendingSubscriptionRequests(to: sender.bare)
-        } catch is StorageCallError {
-            pending = []
+        // Storage is asked only for what its flags say waits (XEP-0160,
+        // RFC 6121 §3.1.3); when storage is slow it comes with the next login.
+        let waiting = try await context.waitingAtLogin(for: sender.bare)
+        var pending: [JID] = []
+        if waiting.pending {
+            do {
+                pending = try await context.pendingSubscriptionRequests(to: sender.bare)
+            } catch is StorageCallError {
+                pending = []
+            }
         }
         for contact in pending {
             var request = XMLElement("presence", namespace: XMPPNamespace.client, attributes: ["type": "subscribe"])
             request[attribute: "from"] = contact.bare.description
             reply(request)
         }
-        if (stanza.priority ?? 0) >= 0 { try await deliverOfflineMessages() }
+        if waiting.offline, (stanza.priority ?? 0) >= 0 { try await deliverOfflineMessages() }
     }
 
     /// The last available presence of each of `contact`'s sessions, to the sender.

@@ -14,6 +14,21 @@ public struct RosterContact: Sendable, Hashable {
     }
 }
 
+/// Whether a user has offline messages and unanswered subscription requests
+/// waiting, so that a login asks storage only for what there is.
+public struct WaitingAtLogin: Sendable, Hashable {
+    public var offline: Bool
+    public var pending: Bool
+
+    public init(offline: Bool, pending: Bool) {
+        self.offline = offline
+        self.pending = pending
+    }
+
+    /// Storage's flags are not known to be complete: ask for everything.
+    public static let unknown = WaitingAtLogin(offline: true, pending: true)
+}
+
 /// What the routing rules may look up or ask for. The worker implements it over
 /// Redis and the storage service; unit tests implement it over tables.
 public protocol RoutingContext: Sendable {
@@ -30,6 +45,9 @@ public protocol RoutingContext: Sendable {
     func roster(of user: JID) async throws -> [RosterContact]
     /// Who asked to see the user's presence and has no answer yet (RFC 6121 §3.1.3).
     func pendingSubscriptionRequests(to user: JID) async throws -> [JID]
+    /// What storage keeps for the user's next login (`waiting:{bare}`):
+    /// `WaitingAtLogin.unknown` when storage's flags cannot be trusted.
+    func waitingAtLogin(for user: JID) async throws -> WaitingAtLogin
     /// One storage request. `requestID` makes a retried mutation harmless.
     func storage(_ operation: StorageOperation, _ arguments: [String: String], requestID: String) async throws -> StorageReply
 }

@@ -46,6 +46,7 @@ final class RequestConsumer: Service, Sendable {
     private let executor: RequestExecutor
     private let settings: Settings
     private let cache: RosterCache
+    private let waiting: WaitingFlags
     private let logger: Logger
 
     init(
@@ -58,6 +59,7 @@ final class RequestConsumer: Service, Sendable {
         self.executor = executor
         self.settings = settings
         self.cache = RosterCache(keys: keys)
+        self.waiting = WaitingFlags(keys: keys)
         self.logger = logger
     }
 
@@ -68,7 +70,11 @@ final class RequestConsumer: Service, Sendable {
             do {
                 try await redis.withDedicatedConnection { connection in
                     try await connection.xgroupCreate(keys.storageRequests, group: ClusterKeys.storageGroup, startAt: "0")
+                    // Routers ask storage at every login until the flags are rebuilt
+                    // (Redis may have lost them, or this process died mid-batch).
+                    _ = try await connection.send(["DEL", keys.waitingReady])
                     try await claimPending(connection)
+                    try await waiting.rebuild(from: database, to: connection)
                     if attempt > 0 { logger.info("storage consumer resumed") }
                     attempt = 0
                     while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -131,7 +137,8 @@ final class RequestConsumer: Service, Sendable {
         }
         try await refreshCaches(for: batch.requests)
 
-        var commands: [[any RESPArgument]] = []
+        // What waits at login is flagged before anyone hears of the change.
+        var commands = try await waitingCommands(for: batch.requests)
         let ttl = Int(settings.replyTTL.components.seconds * 1000)
         for (request, reply) in zip(batch.requests, replies) {
             commands.append(["LPUSH", request.replyTo, reply.encoded()])
@@ -163,6 +170,17 @@ final class RequestConsumer: Service, Sendable {
         for (user, snapshot) in zip(users, snapshots) {
             try await cache.write(user: user, snapshot: snapshot, to: redis)
         }
+    }
+
+    /// Rewrites the `waiting:{bare}` flags of the users `requests` may have changed.
+    private func waitingCommands(for requests: [StorageRequest]) async throws -> [[any RESPArgument]] {
+        var users: [String] = []
+        for request in requests {
+            for user in WaitingFlags.users(of: request) where !users.contains(user) { users.append(user) }
+        }
+        guard !users.isEmpty else { return [] }
+        let flags = try await database.read { [users] db in try users.map { try WaitingFlags.flags(of: $0, in: db) } }
+        return zip(users, flags).flatMap { waiting.commands(user: $0, flags: $1) }
     }
 
     private func prune() async throws {
