@@ -28,4 +28,20 @@ extension RedisCommandSender {
             return try await send(["EVALSHA", script.sha1] + tail)
         }
     }
+
+    /// Sends `commands` in one pipeline, some of them `EVALSHA`s of `scripts`.
+    /// Those the server answers `NOSCRIPT` (first use, or after a restart) are
+    /// sent again, once, after loading `scripts`: scripts cost one round trip
+    /// only when Redis does not know them yet. Replies in order.
+    public func pipeline(_ commands: [[any RESPArgument]], loading scripts: [RedisScript]) async throws -> [RESPValue] {
+        var replies = try await pipeline(commands)
+        let unknown = replies.indices.filter { index in
+            if case .error(let message) = replies[index] { message.hasPrefix("NOSCRIPT") } else { false }
+        }
+        guard !unknown.isEmpty else { return replies }
+        let loads: [[any RESPArgument]] = scripts.map { ["SCRIPT", "LOAD", $0.source] }
+        let retried = try await pipeline(loads + unknown.map { commands[$0] })
+        for (offset, index) in unknown.enumerated() { replies[index] = retried[loads.count + offset] }
+        return replies
+    }
 }

@@ -139,6 +139,27 @@ struct RedisClientIntegrationTests {
         }
     }
 
+    @Test func pipelinedScriptsAreLoadedOnlyWhenRedisDoesNotKnowThem() async throws {
+        try await RedisServerFixture.with { server in
+            try await withClient(server) { client in
+                let script = RedisScript("return redis.call('INCRBY', KEYS[1], ARGV[1])")
+                let key = uniquePrefix() + "p"
+                _ = try await client.send("SCRIPT", "FLUSH")
+                let commands: [[any RESPArgument]] = [
+                    ["EVALSHA", script.sha1, 1, key, 5], ["GET", key], ["EVALSHA", script.sha1, 1, key, 2],
+                ]
+                // Unknown: both calls are retried after the load, in order; the GET ran between.
+                let first = try await client.pipeline(commands, loading: [script])
+                #expect(first.map(\.int) == [5, nil, 7])
+                #expect(first[1].isNull)
+                // Known now: one round trip, no reload.
+                let second = try await client.pipeline(commands, loading: [script])
+                #expect(second.map(\.int) == [12, 12, 14])
+                #expect(second[1].string == "12")
+            }
+        }
+    }
+
     @Test func authenticationWithPasswordAndACLUser() async throws {
         try await RedisServerFixture.with(password: "s3cret", arguments: ["--user", "trellis", "on", ">userpass", "~*", "&*", "+@all"]) { server in
             try await withClient(server) { client in

@@ -41,11 +41,8 @@ final class PartitionLeaseKeeper: Sendable {
             commands.append(["EVALSHA", Self.releaseScript.sha1, 1, keys.routeLease(partition: partition), me])
         }
         guard !commands.isEmpty else { return }
-        if !plan.renew.isEmpty || !plan.release.isEmpty {
-            // Make sure the scripts are loaded (after a Redis restart they are not).
-            _ = try await redis.pipeline([["SCRIPT", "LOAD", Self.renewScript.source], ["SCRIPT", "LOAD", Self.releaseScript.source]])
-        }
-        let replies = try await redis.pipeline(commands)
+        // The scripts are loaded only when Redis does not know them (after a restart).
+        let replies = try await redis.pipeline(commands, loading: [Self.renewScript, Self.releaseScript])
         var index = 0
         state.withLock { leases in
             for partition in plan.acquire {
@@ -97,8 +94,8 @@ final class PartitionLeaseKeeper: Sendable {
         guard !held.isEmpty else { return }
         let me = self.me.rawValue
         _ = try? await redis.pipeline(
-            [["SCRIPT", "LOAD", Self.releaseScript.source]]
-                + held.map { ["EVALSHA", Self.releaseScript.sha1, 1, keys.routeLease(partition: $0), me] })
+            held.map { ["EVALSHA", Self.releaseScript.sha1, 1, keys.routeLease(partition: $0), me] },
+            loading: [Self.releaseScript])
         state.withLock { leases in for partition in held { leases.released(partition) } }
     }
 
