@@ -27,17 +27,13 @@ public enum Delivery: Sendable, Hashable {
     }
 
     public init?(entry: RedisStreamEntry) {
-        guard let to = entry["to"] else { return nil }
-        switch entry["kind"] {
-        case "stanza":
-            guard let text = entry["stanza"], let stanza = StanzaWire.decode(text) else { return nil }
+        switch WireDelivery(entry: entry) {
+        case .stanza(let to, let wire)?:
+            guard let stanza = StanzaWire.decode(wire) else { return nil }
             self = .stanza(to: to, stanza)
-        case "close":
-            guard let session = entry["session"], let name = entry["condition"],
-                let condition = StreamError.Condition(rawValue: name)
-            else { return nil }
+        case .close(let to, let session, let condition)?:
             self = .close(to: to, session: session, condition: condition)
-        default:
+        case nil:
             return nil
         }
     }
