@@ -96,7 +96,14 @@ public final class XMLStreamParser {
         return state.takeEvents()
     }
 
+    /// libxml2 sizes a push parser's input buffer at twice its default buffer
+    /// size (4,000 bytes: 8 KB per parser, kept for the life of a client
+    /// connection). Stanzas are small; the buffer still grows for a big one.
+    static let inputBufferSize: Int32 = 1024
+
     private func makeContext() -> xmlParserCtxtPtr? {
+        // Per thread in libxml2, read when the context's input buffer is made below.
+        __xmlDefaultBufferSize().pointee = Self.inputBufferSize
         var handler = xmlSAXHandler()
         XMLStreamParserCallbacks.install(into: &handler)
         let userData = Unmanaged.passUnretained(state).toOpaque()
