@@ -208,6 +208,7 @@ let package = Package(
             dependencies: [
                 "C2S", "Gateway", "Cluster", "Redis", "XMPPCore", "XMPPStream",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),

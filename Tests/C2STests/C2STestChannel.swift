@@ -35,7 +35,9 @@ struct C2STestChannel {
         let settings = C2SConnectionHandler.Settings(
             environment: environment,
             negotiation: .init(domains: ["localhost"], tlsAvailable: false, tlsRequired: false, allowPLAINWithoutTLS: allowPLAINWithoutTLS),
-            limits: .init(maxStanzaSize: 4096), tlsContext: nil, handshakeTimeout: handshakeTimeout)
+            limits: .init(maxStanzaSize: 4096), tlsContext: nil, handshakeTimeout: handshakeTimeout,
+            // The testing loop runs tasks only when the test drives it.
+            sessionsOnEventLoop: false)
         try await channel.pipeline.addHandler(C2SConnectionHandler(settings: settings, secured: false))
         try await channel.connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: 5222))
     }

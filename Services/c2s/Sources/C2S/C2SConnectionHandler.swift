@@ -17,6 +17,10 @@ final class C2SConnectionHandler: ChannelInboundHandler, Sendable {
         var limits: XMLStreamParser.Limits
         var tlsContext: NIOSSLContext?
         var handshakeTimeout: TimeAmount
+        /// Run each session's task on its channel's event loop
+        /// (`EventLoopTaskExecutor`); off for test channels whose loop runs
+        /// only when the test drives it.
+        var sessionsOnEventLoop = true
     }
 
     let settings: Settings
@@ -43,7 +47,8 @@ final class C2SConnectionHandler: ChannelInboundHandler, Sendable {
         let input = self.input
         let backpressure = self.backpressure
         let limits = settings.limits
-        Task {
+        let executor: (any TaskExecutor)? = settings.sessionsOnEventLoop ? EventLoopTaskExecutor(context.eventLoop) : nil
+        Task(executorPreference: executor) {
             await loop.run(session: session, input: input, limits: limits) { backpressure.consumedOne(channel) }
         }
         // RFC 6120 §4.9.3.4-style guard: a client that has not bound a resource in time is dropped.
