@@ -61,14 +61,12 @@ public struct RouteQueue: Sendable {
     /// in order (one round trip). Each gets its own outcome: the stream entry
     /// id, or why Redis did not take it.
     public func submit(_ submissions: [Submission]) async -> [Result<String, any Error>] {
-        let commands: [[any RESPArgument]] = submissions.map { submission in
-            var command: [any RESPArgument] = ["XADD", stream(for: submission.sender), "*"]
-            for (field, value) in Self.fields(
-                submission.stanza, from: submission.sender, node: node.rawValue, initialPresence: submission.initialPresence)
-            {
-                command += [field, value]
-            }
-            return command
+        let commands = submissions.map { submission in
+            RedisStreamCommand.xadd(
+                stream(for: submission.sender),
+                fields: Self.fields(
+                    submission.stanza, from: submission.sender, node: node.rawValue,
+                    initialPresence: submission.initialPresence))
         }
         let replies: [RESPValue]
         do {

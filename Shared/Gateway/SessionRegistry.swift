@@ -82,13 +82,8 @@ public struct SessionRegistry: Sendable {
     public func sessions(of bares: [JID]) async throws -> [JID: [String: SessionRecord]] {
         let users = Array(Set(bares.map(\.bare)))
         guard !users.isEmpty else { return [:] }
-        let replies = try await redis.pipeline(users.map { ["HGETALL", keys.sessions(bare: $0.description)] })
-        var result: [JID: [String: SessionRecord]] = [:]
-        for (user, reply) in zip(users, replies) {
-            if case .error(let message) = reply { throw RedisError.server(message) }
-            result[user] = Self.records(reply)
-        }
-        return result
+        let replies = try await redis.pipelineExpectingSuccess(users.map { ["HGETALL", keys.sessions(bare: $0.description)] })
+        return Dictionary(uniqueKeysWithValues: zip(users, replies.map(Self.records)))
     }
 
     /// The records of an `HGETALL sessions:{bare}` reply; fields that do not

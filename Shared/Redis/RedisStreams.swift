@@ -50,11 +50,9 @@ extension RedisCommandSender {
     /// `XADD key [MAXLEN ~ n] * field value …`; returns the new id.
     @discardableResult
     public func xadd(_ key: String, maxLength: Int? = nil, fields: [(String, String)]) async throws -> String {
-        var arguments: [any RESPArgument] = ["XADD", key]
-        if let maxLength { arguments += ["MAXLEN", "~", maxLength] }
-        arguments.append("*")
-        for (field, value) in fields { arguments += [field, value] }
-        guard let id = try await send(arguments).string else { throw RedisError.unexpectedReply("XADD") }
+        guard let id = try await send(RedisStreamCommand.xadd(key, maxLength: maxLength, fields: fields)).string else {
+            throw RedisError.unexpectedReply("XADD")
+        }
         return id
     }
 
@@ -142,15 +140,8 @@ extension RedisConnection {
             return try await xreadgroup(group: group, consumer: consumer, streams: streams, count: count, block: block)
         }
         let read = Self.xreadgroupArguments(group, consumer, streams, count, block: block)
-        let replies = try await sendRaw([["MULTI"]] + commands + [["EXEC"], read], extraTime: block)
-        for reply in replies.dropLast(2) {
-            if case .error(let message) = reply { throw RedisError.server(message) }
-        }
-        switch replies[replies.count - 2] {
-        case .array: break
-        case .error(let message): throw RedisError.server(message)
-        default: throw RedisError.unexpectedReply("EXEC returned \(replies[replies.count - 2])")
-        }
+        let replies = try await sendRaw(RedisTransaction.wrap(commands) + [read], extraTime: block)
+        _ = try RedisTransaction.results(replies.dropLast())
         if case .error(let message) = replies[replies.count - 1] { throw RedisError.server(message) }
         return try Self.parseBatches(replies[replies.count - 1])
     }
@@ -162,5 +153,18 @@ extension RedisConnection {
         let reply = try await sendBlocking(["BLPOP"] + keys.map { $0 as any RESPArgument } + [String(seconds)], blockFor: timeout)
         guard let pair = reply.array, pair.count == 2, let key = pair[0].string, let value = pair[1].string else { return nil }
         return (key, value)
+    }
+}
+
+/// Stream commands as arguments, for callers that queue them in a pipeline or
+/// a transaction instead of sending them alone.
+public enum RedisStreamCommand {
+    /// `XADD key [MAXLEN ~ n] * field value …`
+    public static func xadd(_ key: String, maxLength: Int? = nil, fields: [(String, String)]) -> [any RESPArgument] {
+        var arguments: [any RESPArgument] = ["XADD", key]
+        if let maxLength { arguments += ["MAXLEN", "~", maxLength] }
+        arguments.append("*")
+        for (field, value) in fields { arguments += [field, value] }
+        return arguments
     }
 }

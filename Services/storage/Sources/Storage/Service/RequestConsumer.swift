@@ -151,9 +151,7 @@ final class RequestConsumer: Service, Sendable {
         let ids = entries.map { $0.id as any RESPArgument }
         commands.append(["XACK", keys.storageRequests, ClusterKeys.storageGroup] + ids)
         commands.append(["XDEL", keys.storageRequests] + ids)
-        for result in try await redis.pipeline(commands) {
-            if case .error(let message) = result { throw RedisError.server(message) }
-        }
+        _ = try await redis.pipelineExpectingSuccess(commands)
     }
 
     private func refreshCaches(for requests: [StorageRequest]) async throws {

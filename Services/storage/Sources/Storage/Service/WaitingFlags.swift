@@ -77,17 +77,11 @@ struct WaitingFlags: Sendable {
         for (user, flags) in everyone {
             commands += self.commands(user: user, flags: flags)
             if commands.count >= 512 {
-                try await Self.send(commands, to: redis)
+                _ = try await redis.pipelineExpectingSuccess(commands)
                 commands = []
             }
         }
         commands.append(["SET", keys.waitingReady, "1"])
-        try await Self.send(commands, to: redis)
-    }
-
-    private static func send(_ commands: [[any RESPArgument]], to redis: any RedisCommandSender) async throws {
-        for reply in try await redis.pipeline(commands) {
-            if case .error(let message) = reply { throw RedisError.server(message) }
-        }
+        _ = try await redis.pipelineExpectingSuccess(commands)
     }
 }
