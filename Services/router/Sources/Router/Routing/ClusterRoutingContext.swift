@@ -30,8 +30,9 @@ public struct ClusterRoutingContext: RoutingContext {
     }
 
     public func directedPresenceRecipients(of sender: JID) async throws -> [JID] {
-        let key = keys.directedPresence(bare: sender.bare.description, resource: sender.resourcepart ?? "")
-        return (try await redis.send(["SMEMBERS", key]).array ?? []).compactMap { $0.string.flatMap { try? JID($0) } }
+        (try await redis.send(["SMEMBERS", keys.directedPresence(of: sender)]).array ?? []).compactMap {
+            $0.string.flatMap { try? JID($0) }
+        }
     }
 
     /// From the `roster:{bare}` cache (storage on a miss): no storage round trip
@@ -87,5 +88,13 @@ public struct ClusterRoutingContext: RoutingContext {
             StorageCallError.refused(StanzaError(StanzaError.Condition(rawValue: condition) ?? .internalServerError, text: text))
         default: error
         }
+    }
+}
+
+extension ClusterKeys {
+    /// `directed:{bare}/resource` of a session's full JID: read by the
+    /// routing rules, written in the worker's commits.
+    func directedPresence(of sender: JID) -> String {
+        directedPresence(bare: sender.bare.description, resource: sender.resourcepart ?? "")
     }
 }

@@ -194,10 +194,6 @@ public final class RouterWorker: Service, Sendable {
         try await commit(&batch, stream: stream)
     }
 
-    func directedKey(_ sender: JID) -> String {
-        keys.directedPresence(bare: sender.bare.description, resource: sender.resourcepart ?? "")
-    }
-
     /// Routed entries waiting for their commit.
     struct CommitBatch {
         var outboxes: [Outbox] = []
@@ -237,18 +233,16 @@ public final class RouterWorker: Service, Sendable {
         var commands: [[any RESPArgument]] = []
         for outgoing in outbox.outgoing {
             guard let node = NodeID(outgoing.node) else { continue }
-            var command: [any RESPArgument] = ["XADD", keys.deliveries(node), "*"]
-            for (field, value) in outgoing.delivery.fields { command += [field, value] }
-            commands.append(command)
+            commands.append(RedisStreamCommand.xadd(keys.deliveries(node), fields: outgoing.delivery.fields))
         }
         for change in outbox.changes {
             switch change {
             case .directedPresenceSent(let sender, let recipient):
-                commands.append(["SADD", directedKey(sender), recipient.description])
+                commands.append(["SADD", keys.directedPresence(of: sender), recipient.description])
             case .directedPresenceWithdrawn(let sender, let recipient):
-                commands.append(["SREM", directedKey(sender), recipient.description])
+                commands.append(["SREM", keys.directedPresence(of: sender), recipient.description])
             case .directedPresenceCleared(let sender):
-                commands.append(["DEL", directedKey(sender)])
+                commands.append(["DEL", keys.directedPresence(of: sender)])
             }
         }
         return commands
