@@ -33,7 +33,9 @@ extension ClientSession {
         }
         let initial = !wasAvailable && record.available && stanza.name == "presence"
         routeQueue.append(RouteQueue.Submission(stanza: stanza, sender: jid, initialPresence: initial))
-        if !routeLaterAllowed || routeQueue.count >= Self.maxQueuedRoutes { await flushRoutes() }
+        // Sent at the end of the event (`handle`), or of the chunk when the
+        // reader batches events, or before any other output.
+        if routeQueue.count >= Self.maxQueuedRoutes { await flushRoutes() }
     }
 
     /// At most this many stanzas wait to be handed to the routers together.

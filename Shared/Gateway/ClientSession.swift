@@ -23,8 +23,6 @@ public final class ClientSession {
     public private(set) var isClosed = false
     var headerSent = false
     var pending = ""
-    /// Set while handling an event whose routed stanza may wait for `flushRoutes`.
-    var routeLaterAllowed = false
     var username: String?
     /// The account whose credentials were last looked up: a SASL failure that
     /// follows counts against it (`AccountAuthenticationThrottle`).
@@ -65,8 +63,6 @@ public final class ClientSession {
     /// may wait in `routeQueue` so that they are handed over in one round trip;
     /// the caller calls `flushRoutes()` after the last event it has.
     public func handle(_ event: XMLStreamEvent, routeLater: Bool) async {
-        defer { routeLaterAllowed = false }
-        routeLaterAllowed = routeLater
         guard !isClosed else { return }
         restartRequested = false
         switch event {
