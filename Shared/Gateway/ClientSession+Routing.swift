@@ -17,6 +17,10 @@ extension ClientSession {
         case .stamped:
             break
         }
+        if let enable = MessageCarbonsToggle.requested(by: stanza, sender: jid) {
+            await toggleCarbons(enable, request: stanza, jid: jid)
+            return
+        }
         let wasAvailable = record.available
         if let updated = SessionPresenceTracking.apply(stanza, to: record), updated != record {
             // The routers must find the record as this stanza left it, and the

@@ -162,6 +162,8 @@ public final class ClientSession {
                 await carryOut(await bind(requested))
             case .route(let stanza):
                 await route(stanza)
+            case .clientState(let active):
+                await endpoint?.clientStateChanged(active: active)
             }
         }
     }

@@ -115,7 +115,7 @@ public final class DeliveryConsumer: Service, Sendable {
     /// when the session is gone or the write fails.
     private func write(_ stanzas: [String], to jid: String) async {
         guard !stanzas.isEmpty else { return }
-        if let target = sessions.target(for: jid), await target.deliver(wire: stanzas.joined()) {
+        if let target = sessions.target(for: jid), await target.deliver(wires: stanzas) {
             GatewayMetrics.delivered.increment(by: stanzas.count)
             return
         }

@@ -6,10 +6,10 @@ import XMPPCore
 public protocol DeliveryTarget: AnyObject, Sendable {
     /// The stream id, unique per session.
     var sessionID: String { get }
-    /// Writes a stanza, serialized as in a client stream (`StanzaWire`), to
-    /// the client; returns once it is written (or the connection is gone,
-    /// returning `false`).
-    func deliver(wire: String) async -> Bool
+    /// Writes stanzas, serialized as in a client stream (`StanzaWire`), to
+    /// the client in order; returns once they are written, or held back by the
+    /// client's state (XEP-0352), or the connection is gone (`false`).
+    func deliver(wires: [String]) async -> Bool
     /// Ends the stream with this stream error.
     func close(with condition: StreamError.Condition) async
     /// The session's full JID and current registry record, to register it

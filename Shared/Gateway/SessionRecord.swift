@@ -19,10 +19,13 @@ public struct SessionRecord: Sendable, Hashable, Codable {
     public var presence: String?
     /// Milliseconds since 1970 when the resource was bound.
     public var since: Int64
+    /// The session enabled message carbons (XEP-0280 §4). Absent in records
+    /// written before carbons existed, which read as `false`.
+    public var carbons: Bool
 
     public init(
         node: String, session: String, priority: Int = 0, available: Bool = false, interested: Bool = false,
-        presence: String? = nil, since: Int64 = Int64(Date().timeIntervalSince1970 * 1000)
+        presence: String? = nil, since: Int64 = Int64(Date().timeIntervalSince1970 * 1000), carbons: Bool = false
     ) {
         self.node = node
         self.session = session
@@ -31,6 +34,19 @@ public struct SessionRecord: Sendable, Hashable, Codable {
         self.interested = interested
         self.presence = presence
         self.since = since
+        self.carbons = carbons
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        node = try container.decode(String.self, forKey: .node)
+        session = try container.decode(String.self, forKey: .session)
+        priority = try container.decode(Int.self, forKey: .priority)
+        available = try container.decode(Bool.self, forKey: .available)
+        interested = try container.decode(Bool.self, forKey: .interested)
+        presence = try container.decodeIfPresent(String.self, forKey: .presence)
+        since = try container.decode(Int64.self, forKey: .since)
+        carbons = try container.decodeIfPresent(Bool.self, forKey: .carbons) ?? false
     }
 
     public func encoded() -> String {

@@ -30,13 +30,14 @@ final class TableRoutingContext: RoutingContext, Sendable {
     }
 
     /// Binds `jid` (full) on `node`.
-    func bind(_ jid: String, node: String = "c2s-1", available: Bool = true, priority: Int = 0) {
+    func bind(_ jid: String, node: String = "c2s-1", available: Bool = true, priority: Int = 0, carbons: Bool = false) {
         let full = try! JID(jid)
         let presence = available ? "<presence from='\(jid)'><priority>\(priority)</priority></presence>" : nil
         tables.withLock {
             $0.accounts.insert(full.bare.description)
             $0.sessions[full.bare.description, default: [:]][full.resourcepart!] = SessionRecord(
-                node: node, session: "s-\(jid)", priority: priority, available: available, interested: true, presence: presence)
+                node: node, session: "s-\(jid)", priority: priority, available: available, interested: true, presence: presence,
+                carbons: carbons)
         }
     }
 

@@ -79,6 +79,9 @@ struct ClientStreamNegotiationTests {
         let afterAuth = features(negotiation.streamOpened(opening(), streamID: "s2"))
         #expect(afterAuth?.firstChild(named: "bind", namespace: bindNS) != nil)
         #expect(mechanisms(afterAuth).isEmpty)
+        // RFC 6121 §2.6.1 and XEP-0352 §3 are advertised once authenticated.
+        #expect(afterAuth?.firstChild(named: "ver", namespace: "urn:xmpp:features:rosterver") != nil)
+        #expect(afterAuth?.firstChild(named: "csi", namespace: "urn:xmpp:csi:0") != nil)
 
         // Stanzas before binding end the stream.
         var early = negotiation
@@ -97,6 +100,9 @@ struct ClientStreamNegotiationTests {
         #expect(negotiation.received(session) == [.send(XMLElement("iq", namespace: "jabber:client", attributes: ["type": "result", "id": "s"]))])
         let message = XMLElement("message", namespace: "jabber:client", attributes: ["to": "bob@example.com"])
         #expect(negotiation.received(message) == [.route(message)])
+        // XEP-0352 §4: client state is a top-level element of the established stream.
+        #expect(negotiation.received(XMLElement(name: "inactive", namespace: "urn:xmpp:csi:0")) == [.clientState(active: false)])
+        #expect(negotiation.received(XMLElement(name: "active", namespace: "urn:xmpp:csi:0")) == [.clientState(active: true)])
         #expect(negotiation.received(XMLElement(name: "foo", namespace: "urn:example")) == [.streamError(.unsupportedStanzaType, text: nil)])
     }
 

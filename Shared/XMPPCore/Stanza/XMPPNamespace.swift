@@ -34,6 +34,14 @@ public enum XMPPNamespace {
     public static let privateXML = "jabber:iq:private"
     /// XEP-0203: delayed delivery.
     public static let delay = "urn:xmpp:delay"
+    /// XEP-0280: message carbons.
+    public static let carbons = "urn:xmpp:carbons:2"
+    /// XEP-0297: stanza forwarding (the wrapper of a carbon copy).
+    public static let forward = "urn:xmpp:forward:0"
+    /// XEP-0334: message processing hints (`no-copy`).
+    public static let hints = "urn:xmpp:hints"
+    /// XEP-0352: client state indication.
+    public static let clientStateIndication = "urn:xmpp:csi:0"
     /// XEP-0124: BOSH.
     public static let bosh = "http://jabber.org/protocol/httpbind"
     /// XEP-0206: XMPP over BOSH.

@@ -39,6 +39,10 @@ extension ClientStreamNegotiation {
     }
 
     mutating func established(_ element: XMLElement) -> [Output] {
+        if element.namespace == NegotiationElements.clientStateIndication, element.name == "active" || element.name == "inactive" {
+            // XEP-0352 §4: top-level elements after binding, never answered.
+            return [.clientState(active: element.name == "active")]
+        }
         guard Self.isStanza(element) else { return fail(.unsupportedStanzaType, nil) }
         if element.name == "iq", element[attribute: "type"] == "set", let id = element[attribute: "id"],
             element.firstChild(named: "session", namespace: NegotiationElements.session) != nil

@@ -33,6 +33,8 @@ public struct ClientStreamNegotiation: Sendable {
         case bind(requestedResource: String?, iqID: String)
         /// A stanza from the established session: stamp and route it.
         case route(XMLElement)
+        /// XEP-0352: the client says it is in use (`true`) or in the background.
+        case clientState(active: Bool)
     }
 
     enum State: Sendable {

@@ -7,6 +7,8 @@ public enum NegotiationElements {
     static let sasl = "urn:ietf:params:xml:ns:xmpp-sasl"
     static let bind = "urn:ietf:params:xml:ns:xmpp-bind"
     static let session = "urn:ietf:params:xml:ns:xmpp-session"
+    static let rosterVersioning = "urn:xmpp:features:rosterver"
+    public static let clientStateIndication = "urn:xmpp:csi:0"
 
     /// `<stream:features/>` with STARTTLS, SASL mechanisms or binding, as the phase allows.
     static func features(startTLS: StartTLSOffer, mechanisms: [String], bind: Bool) -> XMLElement {
@@ -33,6 +35,10 @@ public enum NegotiationElements {
             // RFC 6121 left the session IQ out; old clients still send it (RFC 3921 §3).
             features.append(
                 XMLElement(name: "session", namespace: session, children: [.element(XMLElement(name: "optional", namespace: session))]))
+            // RFC 6121 §2.6.1 / XEP-0237: the roster carries a version.
+            features.append(XMLElement(name: "ver", namespace: rosterVersioning))
+            // XEP-0352 §3: clients may say whether a person is looking.
+            features.append(XMLElement(name: "csi", namespace: clientStateIndication))
         }
         return features
     }

@@ -5,6 +5,11 @@ import XMPPCore
 /// RFC 6121 §8.5: where a message to a local user goes.
 extension RoutingPass {
     mutating func routeMessage(to target: JID) async throws {
+        try await deliverMessage(to: target)
+        await copyToCarbons(stanza, target: target)
+    }
+
+    private mutating func deliverMessage(to target: JID) async throws {
         let type = stanza.messageType ?? .normal
         let sessions = await self.sessions(of: target)
         if let resource = target.resourcepart {

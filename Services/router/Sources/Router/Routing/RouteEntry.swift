@@ -57,7 +57,8 @@ public struct RouteEntry: Sendable, Hashable {
         } else {
             users.append(sender.bare)
         }
-        if senderNode.isEmpty { users.append(sender.bare) }
+        // The sender's own sessions: for replies, and for message carbons (XEP-0280 §7).
+        if senderNode.isEmpty || stanza.name == "message" { users.append(sender.bare) }
         return users
     }
 
