@@ -1,0 +1,184 @@
+"""Issue 17: XMPP over WebSocket (RFC 7395) on the bosh-gateways, through the
+launcher's nginx at /xmpp-websocket. strophe.js (Debian's libjs-strophe) in
+headless Chromium logs in with SCRAM and chats with a slixmpp user on c2s; the
+`websockets` client checks the framing and the handshake byte by byte."""
+
+import asyncio
+import os
+import re
+import shutil
+
+import pytest
+import websockets
+from websockets.exceptions import InvalidStatus
+
+from browser import HARNESS, Browser, Collector, harness_url
+from cluster import new_account
+from test_bosh import gateway_of, run
+from xmpp import logged_in
+
+FRAMING = "urn:ietf:params:xml:ns:xmpp-framing"
+OPEN = f"<open xmlns='{FRAMING}' to='localhost' version='1.0'/>"
+CLOSE = f"<close xmlns='{FRAMING}'/>"
+
+
+def websocket_url(cluster):
+    nginx = cluster.process("nginx", 0)
+    return f"ws://{nginx['host']}:{nginx['port']}/xmpp-websocket"
+
+
+@pytest.fixture
+def websocket_page(cluster):
+    """The harness page in the gateways' web root, opened on WebSocket."""
+    shutil.copy(HARNESS, os.path.join(cluster.state["web_root"], "strophe-harness.html"))
+    opened = []
+
+    def open_page(jid, password):
+        collector = Collector(cluster.state["net"] + ".1")
+        browser = Browser(harness_url(cluster, jid, password, collector, transport="websocket"))
+        opened.append((browser, collector))
+        return collector
+
+    yield open_page
+    for browser, collector in opened:
+        browser.close()
+        collector.close()
+
+
+def test_launcher_publishes_the_websocket_url(cluster):
+    nginx = cluster.process("nginx", 0)
+    assert nginx["websocket_url"] == websocket_url(cluster)
+
+
+def test_strophe_over_websocket_chats_with_a_tcp_client(cluster, websocket_page):
+    web_jid, pw = new_account(cluster, "wsweb")
+    tcp_jid, _ = new_account(cluster, "wstcp")
+    collector = websocket_page(web_jid, pw)
+    connected = collector.wait(lambda e: e["event"] == "connected", 45, "strophe to connect over WebSocket")
+    assert connected["jid"].startswith(web_jid + "/")
+    assert connected["transport"] == "websocket"
+    assert connected["service"] == websocket_url(cluster)
+    assert connected["mechanism"].startswith("SCRAM-"), connected["mechanism"]
+    assert gateway_of(cluster, web_jid).startswith("bosh-gateway-")
+
+    async def scenario():
+        tcp = await logged_in(cluster, tcp_jid, pw)
+        try:
+            # c2s → WebSocket: the page reports it; WebSocket → c2s: its echo.
+            tcp.send_message(mto=web_jid, mbody="hello websocket", mtype="chat")
+            echo = await tcp.next_message(body="echo: hello websocket", timeout=20)
+            assert str(echo["from"]).startswith(web_jid + "/")
+        finally:
+            await tcp.close()
+
+    run(scenario())
+    received = collector.wait(lambda e: e["event"] == "message", 5, "the page to report the message")
+    assert received["body"] == "hello websocket"
+    assert received["from"].startswith(tcp_jid + "/")
+
+
+async def opened(cluster):
+    """A raw XMPP WebSocket after `<open/>`, its features read."""
+    ws = await websockets.connect(websocket_url(cluster), subprotocols=["xmpp"], open_timeout=10)
+    await ws.send(OPEN)
+    reply = await asyncio.wait_for(ws.recv(), 10)
+    assert reply.startswith(f"<open xmlns='{FRAMING}' id='")
+    assert " version='1.0'" in reply and " from='localhost'" in reply
+    features = await asyncio.wait_for(ws.recv(), 10)
+    assert features.startswith("<stream:features xmlns:stream='http://etherx.jabber.org/streams'>")
+    assert "<mechanism>SCRAM-SHA-256</mechanism>" in features
+    assert "starttls" not in features
+    return ws
+
+
+async def expect_stream_error(ws, condition):
+    """`<stream:error>` with `condition`, `<close/>`, then the WebSocket closes normally."""
+    error = await asyncio.wait_for(ws.recv(), 10)
+    assert error.startswith("<stream:error xmlns:stream='http://etherx.jabber.org/streams'>"), error
+    assert re.search(f"<{condition} xmlns='urn:ietf:params:xml:ns:xmpp-streams'", error), error
+    assert await asyncio.wait_for(ws.recv(), 10) == CLOSE
+    await asyncio.wait_for(ws.wait_closed(), 10)
+    assert ws.close_code == 1000
+
+
+def test_the_101_carries_xmpp_and_the_vroute_cookie(cluster):
+    async def scenario():
+        ws = await websockets.connect(websocket_url(cluster), subprotocols=["xmpp"], open_timeout=10)
+        try:
+            assert ws.subprotocol == "xmpp"
+            assert ws.response.status_code == 101
+            cookie = ws.response.headers.get("Set-Cookie", "")
+            assert re.match(r"vroute=g5[0-9]; Path=/; HttpOnly", cookie), cookie
+        finally:
+            await ws.close()
+
+    run(scenario(), 30)
+
+
+@pytest.mark.parametrize("offered", [None, ["chat"]])
+def test_a_handshake_without_xmpp_is_refused(cluster, offered):
+    async def scenario():
+        with pytest.raises(InvalidStatus) as refused:
+            await websockets.connect(websocket_url(cluster), subprotocols=offered, open_timeout=10)
+        assert refused.value.response.status_code == 400
+
+    run(scenario(), 30)
+
+
+def test_malformed_xml_is_not_well_formed_then_close(cluster):
+    async def scenario():
+        ws = await opened(cluster)
+        await ws.send("<message xmlns='jabber:client'><body>no end</message>")
+        await expect_stream_error(ws, "not-well-formed")
+
+    run(scenario(), 30)
+
+
+def test_two_elements_in_one_message_are_refused(cluster):
+    async def scenario():
+        ws = await opened(cluster)
+        await ws.send("<presence xmlns='jabber:client'/><presence xmlns='jabber:client'/>")
+        await expect_stream_error(ws, "not-well-formed")
+
+    run(scenario(), 30)
+
+
+def test_a_binary_message_is_refused(cluster):
+    async def scenario():
+        ws = await opened(cluster)
+        await ws.send(b"<presence xmlns='jabber:client'/>")
+        await expect_stream_error(ws, "unsupported-encoding")
+
+    run(scenario(), 30)
+
+
+def test_a_message_over_max_stanza_size_is_a_policy_violation(cluster):
+    async def scenario():
+        ws = await opened(cluster)
+        await ws.send("<message xmlns='jabber:client'><body>" + "x" * 70_000 + "</body></message>")
+        await expect_stream_error(ws, "policy-violation")
+
+    run(scenario(), 30)
+
+
+def test_close_is_answered_with_close(cluster):
+    async def scenario():
+        ws = await opened(cluster)
+        await ws.send(CLOSE)
+        assert await asyncio.wait_for(ws.recv(), 10) == CLOSE
+        await asyncio.wait_for(ws.wait_closed(), 10)
+        assert ws.close_code == 1000
+
+    run(scenario(), 30)
+
+
+def test_ping_is_answered(cluster):
+    async def scenario():
+        ws = await opened(cluster)
+        try:
+            pong = await ws.ping(b"trellis")
+            await asyncio.wait_for(pong, 10)
+        finally:
+            await ws.close()
+
+    run(scenario(), 30)
