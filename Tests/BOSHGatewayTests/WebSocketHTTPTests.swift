@@ -123,6 +123,14 @@ struct WebSocketHTTPTests {
         try await expectStreamError(ws, "policy-violation")
     }
 
+    @Test func bytesAfterARefusedFrameDoNotCutTheStreamError() async throws {
+        let ws = try await opened()
+        try await ws.send("<message><body>" + String(repeating: "x", count: 2000) + "</body></message>")
+        // What a client still sends reaches a decoder that has given up.
+        try await ws.send("<presence/>")
+        try await expectStreamError(ws, "policy-violation")
+    }
+
     @Test func oversizeFragmentsArePolicyViolationToo() async throws {
         let ws = try await opened()
         let part = Array(repeating: UInt8(ascii: "x"), count: 600)

@@ -72,6 +72,10 @@ final class XMPPWebSocketHandler: ChannelInboundHandler, RemovableChannelHandler
             carryOut(machine.messageTooLarge(), context: context)
         case is NIOWebSocketError, is NIOWebSocketFrameAggregator.Error:
             carryOut(machine.protocolViolated(), context: context)
+        case ByteToMessageDecoderError.dataReceivedInErrorState:
+            // The rest of a refused frame, or frames after it: the stream is
+            // already ending, and the close timeout closes the connection.
+            break
         default:
             // Resets and other I/O failures: nothing more can be said here.
             context.close(promise: nil)
