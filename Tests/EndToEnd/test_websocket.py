@@ -4,9 +4,11 @@ headless Chromium logs in with SCRAM and chats with a slixmpp user on c2s; the
 `websockets` client checks the framing and the handshake byte by byte."""
 
 import asyncio
+import json
 import os
 import re
 import shutil
+import urllib.request
 
 import pytest
 import websockets
@@ -182,3 +184,16 @@ def test_ping_is_answered(cluster):
             await ws.close()
 
     run(scenario(), 30)
+
+
+def test_host_meta_advertises_bosh_and_websocket(cluster):
+    nginx = cluster.process("nginx", 0)
+    base = f"http://{nginx['host']}:{nginx['port']}"
+    with urllib.request.urlopen(f"{base}/.well-known/host-meta", timeout=10) as response:
+        assert response.headers.get("Access-Control-Allow-Origin") == "*"
+        xrd = response.read().decode()
+    assert f"<Link rel='urn:xmpp:alt-connections:websocket' href='{websocket_url(cluster)}'/>" in xrd
+    assert f"<Link rel='urn:xmpp:alt-connections:xbosh' href='{base}/xmpp'/>" in xrd
+    with urllib.request.urlopen(f"{base}/.well-known/host-meta.json", timeout=10) as response:
+        links = {link["rel"]: link["href"] for link in json.load(response)["links"]}
+    assert links["urn:xmpp:alt-connections:websocket"] == websocket_url(cluster)

@@ -19,6 +19,8 @@ public final class BOSHServer: Service, Sendable {
         public var port: Int
         /// POST paths: `bind` (default `/xmpp`) and `/http-bind`.
         public var paths: Set<String>
+        /// `bind`, the path XEP-0156 discovery names.
+        public var bind: String
         public var root: String?
         /// The cookie value; `nil` sets no cookie.
         public var vroute: String?
@@ -37,6 +39,7 @@ public final class BOSHServer: Service, Sendable {
             self.host = host
             self.port = port
             self.paths = [bind, "/http-bind"]
+            self.bind = bind
             self.root = root
             self.vroute = vroute
             self.corsOrigins = corsOrigins
@@ -128,6 +131,7 @@ public final class BOSHServer: Service, Sendable {
             CORSHandler(origins: settings.corsOrigins),
             BOSHRequestHandler(paths: settings.paths, sessions: sessions, limits: settings.limits),
             WebSocketEndpointHandler(sessions: webSockets),
+            HostMetaHandler(boshPath: settings.bind, websocketPath: webSockets.settings.path),
             StaticFileHandler(root: settings.root),
         ]
         let upgrade = HTTPServerUpgradeHandler(

@@ -23,10 +23,12 @@ final class WebSocketEndpointHandler: ChannelInboundHandler, RemovableChannelHan
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let request = unwrapInboundIn(data)
         guard WebSocketHandshake.normalised(request.path) == path else { return context.fireChannelRead(data) }
+        let asksForWebSocket = request.head.headers["upgrade"].contains { $0.lowercased() == "websocket" }
+        if asksForWebSocket { WebSocketMetrics.upgrade("refused") }
         let response: HTTPResponse
         if sessions.isClosing {
             response = .text(.serviceUnavailable, "shutting down\n")
-        } else if !request.head.headers["upgrade"].contains(where: { $0.lowercased() == "websocket" }) {
+        } else if !asksForWebSocket {
             response = .text(
                 .upgradeRequired, "XMPP over WebSocket (RFC 7395): upgrade to websocket with subprotocol xmpp\n",
                 headers: ["upgrade": "websocket", "sec-websocket-protocol": XMPPFraming.subprotocol])

@@ -30,8 +30,8 @@ enum WebSocketUpgrader {
                 case .success(let headers):
                     WebSocketMetrics.upgrade("accepted")
                     return channel.eventLoop.makeSucceededFuture(headers)
-                case .failure(let refusal):
-                    if refusal != .otherPath { WebSocketMetrics.upgrade("refused") }
+                case .failure:
+                    // Answered (and counted) as plain HTTP by WebSocketEndpointHandler.
                     return channel.eventLoop.makeSucceededFuture(nil)
                 }
             },
