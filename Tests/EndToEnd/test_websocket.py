@@ -197,3 +197,29 @@ def test_host_meta_advertises_bosh_and_websocket(cluster):
     with urllib.request.urlopen(f"{base}/.well-known/host-meta.json", timeout=10) as response:
         links = {link["rel"]: link["href"] for link in json.load(response)["links"]}
     assert links["urn:xmpp:alt-connections:websocket"] == websocket_url(cluster)
+
+
+def metric(cluster, name):
+    """The sum of a metric's samples over every bosh-gateway."""
+    total = 0.0
+    for process in cluster.processes("bosh-gateway"):
+        _, body = cluster.admin(process, "/metrics")
+        for line in body.splitlines():
+            if line.startswith(name) and not line.startswith("#"):
+                total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+def test_gateways_count_websockets_on_their_metrics_endpoint(cluster):
+    accepted = metric(cluster, 'xmpp_websocket_upgrades{outcome="accepted"}')
+
+    async def scenario():
+        ws = await opened(cluster)
+        try:
+            assert metric(cluster, "xmpp_websocket_connections") >= 1
+            assert metric(cluster, 'xmpp_websocket_upgrades{outcome="accepted"}') == accepted + 1
+            assert metric(cluster, "xmpp_websocket_messages_out") >= 2
+        finally:
+            await ws.close()
+
+    run(scenario(), 30)
