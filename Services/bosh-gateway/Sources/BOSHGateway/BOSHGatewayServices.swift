@@ -13,7 +13,7 @@ public enum BOSHGatewayServices {
     public static func make(context: TrellisContext) -> [any Service] {
         let configuration = context.configuration
         let node = GatewayNode(context: context)
-        // TLS is nginx's (XEP-0206 §4, RFC 7395 §3.8): BOSH and WebSocket
+        // TLS is nginx's (XEP-0206 §4, RFC 7395 §3.9): BOSH and WebSocket
         // streams count as secured, so STARTTLS is never offered and PLAIN is
         // (docs/websocket.md, "TLS and SASL PLAIN").
         let negotiation = ClientStreamNegotiation.Configuration(

@@ -3,7 +3,7 @@ import XMPPCore
 
 /// The task behind one XMPP WebSocket: hands the connection's inputs to its
 /// `ClientSession` strictly in order — `<open/>` as the stream header (again
-/// after SASL, RFC 7395 §3.5), stanzas, `<close/>` as the stream's end, bad
+/// after SASL, RFC 7395 §3.7), stanzas, `<close/>` as the stream's end, bad
 /// input as a stream error — until the stream or the connection ends, then
 /// lets the XMPP session leave the cluster (`finish()`: registry cleanup,
 /// unavailable presence to contacts).

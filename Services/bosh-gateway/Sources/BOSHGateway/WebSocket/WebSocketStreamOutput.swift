@@ -3,7 +3,7 @@ import XMPPCore
 /// Turns what a `ClientSession` writes — a client stream as text — into the
 /// text messages of RFC 7395 §3.3: the header becomes `<open/>`, every
 /// element its own message with its namespace declarations, a stream error
-/// `<stream:error/>` followed by `<close/>` (§3.6), and `</stream:stream>`
+/// `<stream:error/>` followed by `<close/>` (§3.5), and `</stream:stream>`
 /// `<close/>`. Several stanzas in one write (a batch of deliveries) become
 /// several messages, in order.
 ///

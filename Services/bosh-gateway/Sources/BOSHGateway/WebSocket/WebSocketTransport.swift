@@ -9,7 +9,7 @@ import XMPPCore
 /// (`WebSocketStreamOutput`) and written in one flush. The translation and
 /// the writes it issues happen under one lock, so messages from the session's
 /// task and from deliveries never interleave. There is no STARTTLS inside a
-/// WebSocket (RFC 7395 §3.8: TLS is the WebSocket's, `wss://` at nginx).
+/// WebSocket (RFC 7395 §3.9: TLS is the WebSocket's, `wss://` at nginx).
 final class WebSocketTransport: SessionTransport {
     let channel: any Channel
     private let output = Mutex(WebSocketStreamOutput())
