@@ -190,4 +190,16 @@ struct WebSocketHTTPTests {
         try await ws.http.channel.testingEventLoop.advanceTime(by: .milliseconds(150))
         try await expectStreamError(ws, "connection-timeout")
     }
+
+    @Test func noResourceBoundInTimeIsAConnectionTimeout() async throws {
+        let webSockets = BOSHTest.webSockets(for: sessions, handshakeTimeout: .milliseconds(100))
+        let ws = WebSocketTestClient(
+            try await HTTPTestChannel(settings: BOSHTest.settings(), sessions: sessions, webSockets: webSockets))
+        _ = try await ws.upgrade()
+        try await ws.send("<open xmlns='\(framing)' to='example.com' version='1.0'/>")
+        _ = try await ws.nextText()
+        _ = try await ws.nextText()
+        try await ws.http.channel.testingEventLoop.advanceTime(by: .milliseconds(150))
+        try await expectStreamError(ws, "connection-timeout")
+    }
 }
