@@ -223,3 +223,38 @@ def test_gateways_count_websockets_on_their_metrics_endpoint(cluster):
             await ws.close()
 
     run(scenario(), 30)
+
+
+@pytest.mark.parametrize("vroute", ["g1", "g999", "../etc", "g50;evil"])
+def test_a_forged_cookie_still_lands_on_a_gateway(cluster, vroute):
+    async def scenario():
+        ws = await websockets.connect(
+            websocket_url(cluster), subprotocols=["xmpp"], open_timeout=10,
+            additional_headers={"Cookie": f"vroute={vroute}"})
+        try:
+            assert re.match(r"vroute=g5[0-9];", ws.response.headers.get("Set-Cookie", ""))
+        finally:
+            await ws.close()
+
+    run(scenario(), 30)
+
+
+def test_the_cookie_of_a_dead_gateway_falls_back_to_a_live_one(cluster):
+    dead = cluster.process("bosh-gateway", 1)
+    cluster.kill("bosh-gateway", 1)
+    try:
+        async def scenario():
+            ws = await websockets.connect(
+                websocket_url(cluster), subprotocols=["xmpp"], open_timeout=10,
+                additional_headers={"Cookie": f"vroute={dead['vroute']}"})
+            try:
+                live = cluster.process("bosh-gateway", 0)["vroute"]
+                assert ws.response.headers.get("Set-Cookie", "").startswith(f"vroute={live};")
+                await ws.send(OPEN)
+                assert (await asyncio.wait_for(ws.recv(), 10)).startswith("<open ")
+            finally:
+                await ws.close()
+
+        run(scenario(), 30)
+    finally:
+        cluster.start("bosh-gateway", 1)
