@@ -33,7 +33,10 @@ struct BOSHGatewayRedisIntegrationTests {
                 redis: redis, keys: keys, node: BOSHTest.node, sessions: local, routes: sessions.settings.environment.routes,
                 logger: BOSHTest.quiet)
             let port = Mutex<Int?>(nil)
-            let gateway = BOSHServer(settings: BOSHTest.settings(), sessions: sessions, logger: BOSHTest.quiet) { address in
+            let gateway = BOSHServer(
+                settings: BOSHTest.settings(), sessions: sessions, webSockets: BOSHTest.webSockets(for: sessions),
+                logger: BOSHTest.quiet
+            ) { address in
                 port.withLock { $0 = address?.port }
             }
             try await withThrowingTaskGroup(of: Void.self) { group in

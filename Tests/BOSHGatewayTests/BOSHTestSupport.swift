@@ -51,6 +51,18 @@ enum BOSHTest {
                 limits: .init(maxWait: maxWait, inactivity: 60)))
     }
 
+    /// The WebSocket endpoint beside `sessions`, sharing its environment.
+    static func webSockets(
+        for sessions: BOSHSessions, maxStanzaSize: Int = 1024, idleTimeout: TimeAmount = .seconds(300),
+        handshakeTimeout: TimeAmount = .seconds(30)
+    ) -> WebSocketSessions {
+        WebSocketSessions(
+            settings: .init(
+                environment: sessions.settings.environment, negotiation: sessions.settings.negotiation,
+                path: "/xmpp-websocket", limits: .init(maxStanzaSize: maxStanzaSize), idleTimeout: idleTimeout,
+                handshakeTimeout: handshakeTimeout, closeTimeout: .milliseconds(200)))
+    }
+
     static func settings(root: String? = nil, vroute: String? = "g7", origins: [String] = [], maxStanzaSize: Int = 1024) -> BOSHServer.Settings {
         BOSHServer.Settings(
             host: "127.0.0.1", port: 0, bind: "/xmpp", root: root, vroute: vroute, corsOrigins: origins,

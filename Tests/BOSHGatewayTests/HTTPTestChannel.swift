@@ -7,10 +7,12 @@ import NIOEmbedded
 struct HTTPTestChannel {
     let channel = NIOAsyncTestingChannel()
 
-    init(settings: BOSHServer.Settings, sessions: BOSHSessions) async throws {
+    init(settings: BOSHServer.Settings, sessions: BOSHSessions, webSockets: WebSocketSessions? = nil) async throws {
         let channel = self.channel
+        let webSockets = webSockets ?? BOSHTest.webSockets(for: sessions)
         try await channel.testingEventLoop.executeInContext {
-            try BOSHServer.configure(channel.pipeline.syncOperations, settings: settings, sessions: sessions)
+            try BOSHServer.configure(
+                channel.pipeline.syncOperations, settings: settings, sessions: sessions, webSockets: webSockets)
         }
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 5280))
     }

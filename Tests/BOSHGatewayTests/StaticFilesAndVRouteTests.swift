@@ -62,13 +62,15 @@ struct VRouteTests {
     }
 }
 
-@Suite("BOSH stream output: what the XMPP session writes")
-struct BOSHStreamOutputTests {
-    @Test func headersAreDroppedStanzasKeptAndTheEndNoticed() {
-        let output = BOSHStreamOutput()
+@Suite("Client stream output: what the XMPP session writes")
+struct ClientStreamOutputTests {
+    @Test func headersAreReportedStanzasKeptAndTheEndNoticed() {
+        let output = ClientStreamOutput()
         let opened = output.read(
             "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' id='1' from='example.com' version='1.0'><stream:features/>")
         #expect(opened.elements.map(\.name) == ["features"])
+        #expect(opened.header?[attribute: "id"] == "1")
+        #expect(opened.header?[attribute: "from"] == "example.com")
         #expect(opened.end == nil)
         #expect(output.read("<message to='a@b'/>").elements.first?.namespace == "jabber:client")
         let failed = output.read("<stream:error><conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>")

@@ -85,7 +85,7 @@ class Browser:
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
-def harness_url(cluster, jid, password, collector):
+def harness_url(cluster, jid, password, collector, transport="bosh"):
     nginx = cluster.process("nginx", 0)
-    query = urllib.parse.urlencode({"jid": jid, "password": password, "report": collector.url})
+    query = urllib.parse.urlencode({"jid": jid, "password": password, "report": collector.url, "transport": transport})
     return f"http://{nginx['host']}:{nginx['port']}/strophe-harness.html?{query}"

@@ -51,6 +51,17 @@ struct ConfigurationTests {
         #expect(try await load(.storage).storage == StorageConfiguration(path: "./var/trellis.sqlite", scramIterations: 4096))
     }
 
+    @Test func websocketKeys() async throws {
+        let defaults = try await load(.boshGateway).bosh
+        #expect(defaults.websocketPath == "/xmpp-websocket")
+        #expect(defaults.websocketIdleTimeoutSeconds == 300 && defaults.websocketHandshakeTimeoutSeconds == 30)
+        let set = try await load(.boshGateway, env: [
+            "TRELLIS_WEBSOCKET_PATH": "/ws", "TRELLIS_WEBSOCKET_IDLE_TIMEOUT_SECONDS": "60",
+            "TRELLIS_WEBSOCKET_HANDSHAKE_TIMEOUT_SECONDS": "5",
+        ]).bosh
+        #expect(set.websocketPath == "/ws" && set.websocketIdleTimeoutSeconds == 60 && set.websocketHandshakeTimeoutSeconds == 5)
+    }
+
     @Test func storageLimitsFromTheEnvironment() async throws {
         let source = try await ConfigSource(environment: [
             "TRELLIS_STORAGE_OFFLINE_MAX_MESSAGES": "0", "TRELLIS_STORAGE_VCARD_MAX_BYTES": "2048",
@@ -237,6 +248,11 @@ struct ConfigurationTests {
         .init(role: .boshGateway, key: "bosh.inactivity", value: "3601"),
         .init(role: .boshGateway, key: "bind", value: "xmpp"),
         .init(role: .boshGateway, key: "vroute", value: "a;b"),
+        .init(role: .boshGateway, key: "websocket.path", value: "xmpp-websocket"),
+        .init(role: .boshGateway, key: "websocket.path", value: "/xmpp"),
+        .init(role: .boshGateway, key: "websocket.path", value: "/http-bind"),
+        .init(role: .boshGateway, key: "websocket.idle_timeout_seconds", value: "9"),
+        .init(role: .boshGateway, key: "websocket.handshake_timeout_seconds", value: "601"),
         .init(role: .router, key: "router.partitions", value: "0"),
         .init(role: .router, key: "router.partitions", value: "1025"),
         .init(role: .router, key: "router.batch_size", value: "0"),

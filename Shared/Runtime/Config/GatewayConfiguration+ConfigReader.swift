@@ -69,13 +69,22 @@ extension C2SConfiguration {
 /// Keys: `bosh.host`, `bosh.port`, `bind` (a path starting with `/`), `root`,
 /// `vroute` (1…64 letters, digits, `-`, `_`, or `auto`), `vroute_network` (an
 /// IPv4 CIDR such as `172.31.240.0/24`), `bosh.max_wait` (1…3600),
-/// `bosh.inactivity` (1…3600), `bosh.cors_origins` (list).
+/// `bosh.inactivity` (1…3600), `bosh.cors_origins` (list), `websocket.path` (a
+/// path starting with `/`, not `bind` nor `/http-bind`),
+/// `websocket.idle_timeout_seconds` (10…86400),
+/// `websocket.handshake_timeout_seconds` (1…600).
 extension BOSHConfiguration {
     public init(source: ConfigSource) throws(ConfigurationError) {
         let defaults = BOSHConfiguration()
         let bind = try source.string("bind", default: defaults.bind)
         guard bind.hasPrefix("/") else {
             throw .invalid(key: "bind", expected: "an HTTP path starting with '/'", got: bind)
+        }
+        let websocketPath = try source.string("websocket.path", default: defaults.websocketPath)
+        guard websocketPath.hasPrefix("/"), websocketPath != bind, websocketPath != "/http-bind" else {
+            throw .invalid(
+                key: "websocket.path", expected: "an HTTP path starting with '/', other than bind and /http-bind",
+                got: websocketPath)
         }
         let vroute = try source.string("vroute", default: defaults.vroute)
         // The value ends up in a cookie nginx maps to an upstream: keep it to a safe alphabet.
@@ -98,7 +107,12 @@ extension BOSHConfiguration {
             vrouteNetwork: vrouteNetwork,
             maxWait: try source.int("bosh.max_wait", default: defaults.maxWait, in: 1...3600),
             inactivity: try source.int("bosh.inactivity", default: defaults.inactivity, in: 1...3600),
-            corsOrigins: try source.stringList("bosh.cors_origins", default: defaults.corsOrigins))
+            corsOrigins: try source.stringList("bosh.cors_origins", default: defaults.corsOrigins),
+            websocketPath: websocketPath,
+            websocketIdleTimeoutSeconds: try source.int(
+                "websocket.idle_timeout_seconds", default: defaults.websocketIdleTimeoutSeconds, in: 10...86_400),
+            websocketHandshakeTimeoutSeconds: try source.int(
+                "websocket.handshake_timeout_seconds", default: defaults.websocketHandshakeTimeoutSeconds, in: 1...600))
     }
 }
 

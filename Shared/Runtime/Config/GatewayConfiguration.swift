@@ -93,7 +93,8 @@ public struct CertificatePaths: Sendable, Equatable {
     }
 }
 
-/// `bosh.*`, `bind`, `root`, `vroute`: the BOSH (XEP-0124/0206) HTTP listener.
+/// `bosh.*`, `bind`, `root`, `vroute`, `websocket.*`: the BOSH (XEP-0124/0206)
+/// HTTP listener and its XMPP WebSocket (RFC 7395) endpoint.
 public struct BOSHConfiguration: Sendable, Equatable {
     public var host: String
     public var port: Int
@@ -114,12 +115,22 @@ public struct BOSHConfiguration: Sendable, Equatable {
     public var inactivity: Int
     /// Origins allowed by CORS; empty means no CORS headers.
     public var corsOrigins: [String]
+    /// The HTTP path upgraded to XMPP over WebSocket (RFC 7395).
+    public var websocketPath: String
+    /// A WebSocket connection silent this long is closed.
+    public var websocketIdleTimeoutSeconds: Int
+    /// Time allowed from the WebSocket upgrade to a bound resource.
+    public var websocketHandshakeTimeoutSeconds: Int
 
     public init(
         host: String = "0.0.0.0", port: Int = 5280, bind: String = "/xmpp", root: String? = nil,
         vroute: String = "auto", vrouteNetwork: String? = nil, maxWait: Int = 60, inactivity: Int = 60,
-        corsOrigins: [String] = []
+        corsOrigins: [String] = [], websocketPath: String = "/xmpp-websocket", websocketIdleTimeoutSeconds: Int = 300,
+        websocketHandshakeTimeoutSeconds: Int = 30
     ) {
+        self.websocketPath = websocketPath
+        self.websocketIdleTimeoutSeconds = websocketIdleTimeoutSeconds
+        self.websocketHandshakeTimeoutSeconds = websocketHandshakeTimeoutSeconds
         self.host = host
         self.port = port
         self.bind = bind

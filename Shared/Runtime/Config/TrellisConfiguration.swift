@@ -29,7 +29,7 @@ public struct TrellisConfiguration: Sendable, Equatable {
     public var listenAddresses: [String] {
         switch role {
         case .c2s: ["\(c2s.host):\(c2s.port)", "\(c2s.host):\(c2s.tlsPort)"]
-        case .boshGateway: ["\(bosh.host):\(bosh.port)\(bosh.bind)"]
+        case .boshGateway: ["\(bosh.host):\(bosh.port)\(bosh.bind)", "\(bosh.host):\(bosh.port)\(bosh.websocketPath)"]
         case .router, .storage: []
         }
     }

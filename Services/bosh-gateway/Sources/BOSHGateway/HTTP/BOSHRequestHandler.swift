@@ -6,7 +6,7 @@ import XMPPCore
 /// parses the `<body/>` wrapper and hands it to the sessions; the answer is
 /// written whenever the session gives it (at once, or after holding the
 /// request up to `wait`). Other paths go on to the static files.
-final class BOSHRequestHandler: ChannelInboundHandler {
+final class BOSHRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequest
     typealias InboundOut = HTTPRequest
     typealias OutboundOut = HTTPResponse

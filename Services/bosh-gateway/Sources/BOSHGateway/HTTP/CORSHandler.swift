@@ -6,7 +6,7 @@ import NIOHTTP1
 /// every response to an allowed `Origin`. An origin that is not listed gets no
 /// CORS headers (the browser then refuses the response); an empty list turns
 /// CORS off. `*` in the list allows any origin, without credentials.
-final class CORSHandler: ChannelDuplexHandler {
+final class CORSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequest
     typealias InboundOut = HTTPRequest
     typealias OutboundIn = HTTPResponse

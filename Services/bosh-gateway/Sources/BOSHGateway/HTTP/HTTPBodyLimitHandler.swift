@@ -7,7 +7,7 @@ import NIOHTTP1
 /// the `<body/>` wrapper's attributes). Writes `HTTPResponse`s as head, body
 /// and end with `Content-Length`, and closes a connection the client asked
 /// not to keep alive once its response is out.
-final class HTTPBodyLimitHandler: ChannelDuplexHandler {
+final class HTTPBodyLimitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPRequest
     typealias OutboundIn = HTTPResponse

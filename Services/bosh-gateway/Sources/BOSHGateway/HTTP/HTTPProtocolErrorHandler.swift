@@ -6,7 +6,7 @@ import NIOHTTP1
 /// response has already begun; the decoder closes the connection right after.
 /// Sits where NIO's `HTTPServerProtocolErrorHandler` would; NIO's does the same
 /// but cannot set the cookie.
-final class HTTPProtocolErrorHandler: ChannelDuplexHandler {
+final class HTTPProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
@@ -16,7 +16,7 @@ final class HTTPProtocolErrorHandler: ChannelDuplexHandler {
     private var responding = false
 
     init(vroute: String?) {
-        cookie = vroute.map { "vroute=\($0); Path=/; HttpOnly" }
+        cookie = vroute.map(VRouteCookieHandler.cookie)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

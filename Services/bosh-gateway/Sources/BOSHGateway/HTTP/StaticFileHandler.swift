@@ -7,7 +7,7 @@ import NIOPosix
 /// `root`, a web client beside BOSH). Files are read on NIO's blocking thread
 /// pool, never on the event loop. Anything else: no root or no such file →
 /// 404, a refused path (`..`, dot-files) → 403, another method → 405.
-final class StaticFileHandler: ChannelInboundHandler {
+final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequest
     typealias OutboundOut = HTTPResponse
 

@@ -23,7 +23,7 @@ final class BOSHSession: Sendable {
         var machine: Machine
         var responders: [UInt64: EventLoopPromise<HTTPResponse>] = [:]
         var nextRequest: UInt64 = 1
-        var output = BOSHStreamOutput()
+        var output = ClientStreamOutput()
         var endedAt: ContinuousClock.Instant?
     }
 

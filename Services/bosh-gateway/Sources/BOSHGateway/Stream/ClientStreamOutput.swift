@@ -2,13 +2,16 @@ import XMPPCore
 
 /// Reads back what a `ClientSession` writes to its transport — an XMPP client
 /// stream as text (header, stanzas, `<stream:error/>`, `</stream:stream>`) —
-/// as elements a BOSH response can carry (XEP-0206 §4: the header's facts go
-/// into the wrapper's attributes, never its text).
+/// as elements a web transport can carry: BOSH puts them in `<body/>`
+/// wrappers (XEP-0206 §4: the header's facts go into the wrapper's attributes,
+/// never its text), WebSocket frames each one on its own (RFC 7395 §3.3).
 ///
-/// Not thread-safe; `BOSHSession` calls it under its lock.
-final class BOSHStreamOutput {
+/// Not thread-safe; its owner calls it under a lock.
+final class ClientStreamOutput {
     /// What one write amounted to.
     struct Chunk: Equatable {
+        /// The stream header, when this write (re)opened the stream.
+        var header: XMLStreamHeader?
         var elements: [XMLElement] = []
         var end: End?
     }
@@ -16,7 +19,7 @@ final class BOSHStreamOutput {
     enum End: Equatable {
         /// `</stream:stream>`: the server closed the stream normally.
         case closed
-        /// `<stream:error/>`: the stream failed (sent as `remote-stream-error`).
+        /// `<stream:error/>`: the stream failed.
         case error(XMLElement)
         /// The session wrote something that is not XML (a bug, never the client's doing).
         case broken
@@ -42,9 +45,9 @@ final class BOSHStreamOutput {
         }
         for event in events {
             switch event {
-            case .streamOpen:
-                continue
-            case .stanza(let element) where element.name == "error" && element.namespace == BOSHNamespace.streams:
+            case .streamOpen(let header):
+                chunk.header = header
+            case .stanza(let element) where element.name == "error" && element.namespace == XMPPNamespace.streams:
                 chunk.end = .error(element)
                 return chunk
             case .stanza(let element):
