@@ -20,7 +20,6 @@ extension ClientSession {
                 return
             }
             self.record = record
-            endpoint?.registration = SessionRegistration(jid: jid, record: record)
         }
         pending += MessageCarbonsToggle.result(to: request, sender: jid).serialized(in: .clientStream)
     }

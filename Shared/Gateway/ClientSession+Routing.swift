@@ -28,7 +28,6 @@ extension ClientSession {
             await flushRoutes()
             record = updated
             self.record = updated
-            endpoint?.registration = SessionRegistration(jid: jid, record: updated)
             do {
                 try await environment.registry.update(jid, record: updated)
             } catch {

@@ -28,7 +28,15 @@ public final class ClientSession {
     /// follows counts against it (`AccountAuthenticationThrottle`).
     var attemptedAccount: String?
     public internal(set) var boundJID: JID?
-    var record: SessionRecord?
+    /// The session's registry record as this gateway last wrote it; the
+    /// endpoint's registration (read to register the session again after the
+    /// registry lost it) follows it.
+    var record: SessionRecord? {
+        didSet {
+            guard let record, let jid = boundJID else { return }
+            endpoint?.registration = SessionRegistration(jid: jid, record: record)
+        }
+    }
     var endpoint: SessionEndpoint?
     /// Stamped stanzas waiting to be handed to the routers together
     /// (`flushRoutes`), in the order they arrived.

@@ -57,8 +57,9 @@ public struct RouteEntry: Sendable, Hashable {
         } else {
             users.append(sender.bare)
         }
-        // The sender's own sessions: for replies, and for message carbons (XEP-0280 §7).
-        if senderNode.isEmpty || stanza.name == "message" { users.append(sender.bare) }
+        // The sender's own sessions: for replies, and for the sent copies of a
+        // message carbons apply to (XEP-0280 §7).
+        if senderNode.isEmpty || MessageCarbons.isEligible(stanza) { users.append(sender.bare) }
         return users
     }
 
