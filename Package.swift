@@ -208,7 +208,7 @@ let package = Package(
         .testTarget(
             name: "C2STests",
             dependencies: [
-                "C2S", "Gateway", "Cluster", "Redis", "XMPPCore", "XMPPStream",
+                "C2S", "Gateway", "Cluster", "Redis", "TestSupport", "XMPPCore", "XMPPStream",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

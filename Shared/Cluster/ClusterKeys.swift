@@ -80,6 +80,22 @@ public struct ClusterKeys: Sendable, Hashable {
     /// (a counter with a TTL).
     public func authenticationFailures(bare: String) -> String { prefix + "authfail:{\(bare)}" }
 
+    /// XEP-0198: the state a resumable session needs on any gateway (its
+    /// counters, owner and full JID), a hash tagged with the bare JID. Its
+    /// unacknowledged stanzas are in `resumptionQueue`.
+    public func resumption(bare: String, id: String) -> String { prefix + "sm:{\(bare)}:\(id)" }
+
+    /// XEP-0198: the stanzas sent to a managed session and not acknowledged
+    /// yet, oldest first (a list of client-stream wire texts).
+    public func resumptionQueue(bare: String, id: String) -> String { prefix + "sm:{\(bare)}:\(id):q" }
+
+    /// XEP-0198: when each managed session expires unless its gateway keeps it
+    /// alive (sorted set; score: Redis time in ms; member: `resumptionMember`).
+    public var resumptionDeadlines: String { prefix + "sm:deadlines" }
+
+    /// The member of `resumptionDeadlines` naming one managed session.
+    public static func resumptionMember(bare: String, id: String) -> String { bare + " " + id }
+
     /// Pub/sub channel for hints that may be lost (cache invalidations).
     public var hintsChannel: String { prefix + "hints" }
 }

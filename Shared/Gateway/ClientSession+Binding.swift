@@ -30,7 +30,8 @@ extension ClientSession {
             break
         }
         let endpoint = SessionEndpoint(
-            sessionID: streamID, transport: transport, registration: SessionRegistration(jid: jid, record: record))
+            sessionID: streamID, transport: transport, registration: SessionRegistration(jid: jid, record: record),
+            resumption: environment.resumption, node: environment.node)
         environment.sessions.add(endpoint, jid: jid.description)
         self.endpoint = endpoint
         self.record = record

@@ -16,11 +16,11 @@ extension ClientSession {
             } catch {
                 logger.warning("could not record the carbons setting", metadata: ["error": "\(error)"])
                 let error = StanzaError(.internalServerError, type: .wait, text: "the cluster is unavailable, try again")
-                if let reply = request.errorReply(error) { pending += reply.serialized(in: .clientStream) }
+                if let reply = request.errorReply(error) { enqueue(reply) }
                 return
             }
             self.record = record
         }
-        pending += MessageCarbonsToggle.result(to: request, sender: jid).serialized(in: .clientStream)
+        enqueue(MessageCarbonsToggle.result(to: request, sender: jid))
     }
 }

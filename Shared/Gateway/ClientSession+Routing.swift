@@ -51,7 +51,9 @@ extension ClientSession {
         guard !routeQueue.isEmpty else { return }
         let queued = routeQueue
         routeQueue = []
-        let outcomes = await environment.routes.submit(queued)
+        // The handled count of a managed stream rides along (XEP-0198 §4).
+        let alongWith = management.map { [environment.resumption.saveInboundCommand($0, handled: negotiation.handledInbound ?? 0)] }
+        let outcomes = await environment.routes.submit(queued, alongWith: alongWith ?? [])
         for (submission, outcome) in zip(queued, outcomes) {
             switch outcome {
             case .success:
@@ -59,7 +61,7 @@ extension ClientSession {
             case .failure(let error):
                 logger.warning("could not hand a stanza to the routers", metadata: ["error": "\(error)"])
                 let error = StanzaError(.internalServerError, type: .wait, text: "the cluster is unavailable, try again")
-                if let reply = submission.stanza.errorReply(error) { pending += reply.serialized(in: .clientStream) }
+                if let reply = submission.stanza.errorReply(error) { enqueue(reply) }
             }
         }
         await flush()

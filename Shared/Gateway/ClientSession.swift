@@ -38,6 +38,14 @@ public final class ClientSession {
         }
     }
     var endpoint: SessionEndpoint?
+    /// XEP-0198: set once the client enabled stream management (or resumed).
+    var management: ManagedSession?
+    /// The stream ended in a way that rules out a resumption (the client
+    /// closed it, or it broke a rule), rather than by a lost connection.
+    var endedForGood = false
+    /// Stanzas to write after `pending` through the endpoint, which queues
+    /// them for a resumption (only while stream management is on).
+    var pendingStanzas: [String] = []
     /// Stamped stanzas waiting to be handed to the routers together
     /// (`flushRoutes`), in the order they arrived.
     var routeQueue: [RouteQueue.Submission] = []
@@ -104,6 +112,10 @@ public final class ClientSession {
         await flushRoutes()
         isClosed = true
         guard let jid = boundJID, let record else { return }
+        if await detachManagedSession() {
+            boundJID = nil
+            return
+        }
         environment.sessions.remove(jid: jid.description, sessionID: streamID)
         do {
             try await environment.registry.unbind(jid, session: streamID)
@@ -132,7 +144,7 @@ public final class ClientSession {
             case .openStream(let reply):
                 pending += reply.text
             case .send(let element):
-                pending += element.serialized(in: .clientStream)
+                enqueue(element)
                 if let account = attemptedAccount, Self.isNotAuthorized(element) {
                     attemptedAccount = nil
                     GatewayMetrics.authentication("failure")
@@ -141,6 +153,8 @@ public final class ClientSession {
             case .streamError(let condition, let text):
                 await fail(StreamError(condition, text: text))
             case .closeStream:
+                endedForGood = true
+                await flushStanzas()
                 pending += "</stream:stream>"
                 await flush()
                 isClosed = true
@@ -172,18 +186,49 @@ public final class ClientSession {
                 await route(stanza)
             case .clientState(let active):
                 await endpoint?.clientStateChanged(active: active)
+            case .enableStreamManagement(let resume, let requestedMaxSeconds):
+                await enableManagement(resume: resume, requestedMaxSeconds: requestedMaxSeconds)
+            case .resumeStream(let previd, let handled):
+                await flush()
+                await resume(previd: previd, handled: handled)
+            case .acknowledgementRequested(let handled):
+                await answerAcknowledgementRequest(handled: handled)
+            case .acknowledged(let handled):
+                await acknowledgementReceived(handled)
             }
         }
     }
 
     func flush() async {
-        guard !pending.isEmpty else { return }
-        let text = pending
-        pending = ""
-        if !(await transport.write(text)) { isClosed = true }
+        if !pending.isEmpty {
+            let text = pending
+            pending = ""
+            if !(await transport.write(text)) { isClosed = true }
+        }
+        await flushStanzas()
+    }
+
+    /// Queues a stanza or nonza for the client: stanzas of a managed stream
+    /// go through the endpoint (XEP-0198 counts and queues them).
+    func enqueue(_ element: XMLElement) {
+        let text = element.serialized(in: .clientStream)
+        if management != nil, element.namespace == XMPPNamespace.client, ["message", "presence", "iq"].contains(element.name) {
+            pendingStanzas.append(text)
+        } else {
+            pending += text
+        }
+    }
+
+    func flushStanzas() async {
+        guard !pendingStanzas.isEmpty, let endpoint else { return }
+        let stanzas = pendingStanzas
+        pendingStanzas = []
+        _ = await endpoint.send(local: stanzas)
     }
 
     func fail(_ error: StreamError) async {
+        if ![.systemShutdown, .connectionTimeout].contains(error.condition) { endedForGood = true }
+        await flushStanzas()
         if !headerSent {
             // RFC 6120 §4.9.1.2: open our stream before the error even if the client's header never came.
             headerSent = true

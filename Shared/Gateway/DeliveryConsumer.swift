@@ -75,7 +75,7 @@ public final class DeliveryConsumer: Service, Sendable {
     /// Writes every delivery of a batch; writes to one session stay in order.
     func dispatch(_ entries: [RedisStreamEntry]) async {
         await withTaskGroup(of: Void.self) { group in
-            var perSession: [String: [WireDelivery]] = [:]
+            var perSession: [String: [(id: String, delivery: WireDelivery)]] = [:]
             var order: [String] = []
             for entry in entries {
                 guard let delivery = WireDelivery(entry: entry) else {
@@ -83,7 +83,7 @@ public final class DeliveryConsumer: Service, Sendable {
                     continue
                 }
                 if perSession[delivery.to] == nil { order.append(delivery.to) }
-                perSession[delivery.to, default: []].append(delivery)
+                perSession[delivery.to, default: []].append((entry.id, delivery))
             }
             for jid in order {
                 let deliveries = perSession[jid] ?? []
@@ -94,28 +94,31 @@ public final class DeliveryConsumer: Service, Sendable {
 
     /// Writes one session's deliveries in order; consecutive stanzas go out in
     /// one write (one system call, not one each).
-    private func deliver(_ deliveries: [WireDelivery], to jid: String) async {
+    private func deliver(_ deliveries: [(id: String, delivery: WireDelivery)], to jid: String) async {
         var stanzas: [String] = []
-        for delivery in deliveries {
+        var ids: [String?] = []
+        for (id, delivery) in deliveries {
             switch delivery {
             case .stanza(_, let wire):
                 stanzas.append(wire)
+                ids.append(id)
             case .close(_, let session, let condition):
-                await write(stanzas, to: jid)
+                await write(stanzas, ids: ids, to: jid)
                 stanzas = []
+                ids = []
                 if let target = sessions.target(for: jid), target.sessionID == session {
                     await target.close(with: condition)
                 }
             }
         }
-        await write(stanzas, to: jid)
+        await write(stanzas, ids: ids, to: jid)
     }
 
     /// Writes stanzas to a local session, or hands them back to the routers
     /// when the session is gone or the write fails.
-    private func write(_ stanzas: [String], to jid: String) async {
+    private func write(_ stanzas: [String], ids: [String?], to jid: String) async {
         guard !stanzas.isEmpty else { return }
-        if let target = sessions.target(for: jid), await target.deliver(wires: stanzas) {
+        if let target = sessions.target(for: jid), await target.deliver(wires: stanzas, entryIDs: ids) {
             GatewayMetrics.delivered.increment(by: stanzas.count)
             return
         }

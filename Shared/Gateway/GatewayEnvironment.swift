@@ -16,12 +16,17 @@ public struct GatewayEnvironment: Sendable {
     public var authenticationThrottle: AccountAuthenticationThrottle
     /// Secret behind the decoy credentials of unknown accounts (RFC 5802 §9); one per process.
     public var decoySecret: [UInt8]
+    /// XEP-0198 state in Redis, and the longest a detached session waits for
+    /// its client (`stream_management.max_seconds`; 0 turns resumption off).
+    public var resumption: ResumptionStore
+    public var streamManagementMaxSeconds: Int
     public var logger: Logger
 
     public init(
         node: NodeID, keys: ClusterKeys, redis: any RedisCommandSender, partitions: Int, sessions: LocalSessions,
         credentials: any CredentialSource, maxResourcesPerAccount: Int,
-        maxAuthenticationFailuresPerAccount: Int = 10, authenticationFailureWindowSeconds: Int = 60, logger: Logger,
+        maxAuthenticationFailuresPerAccount: Int = 10, authenticationFailureWindowSeconds: Int = 60,
+        streamManagementMaxSeconds: Int = 300, logger: Logger,
         decoySecret: [UInt8] = (0..<32).map { _ in UInt8.random(in: 0...255) }
     ) {
         self.node = node
@@ -36,6 +41,8 @@ public struct GatewayEnvironment: Sendable {
             redis: redis, keys: keys, limit: maxAuthenticationFailuresPerAccount,
             windowSeconds: authenticationFailureWindowSeconds)
         self.decoySecret = decoySecret
+        self.resumption = ResumptionStore(redis: redis, keys: keys)
+        self.streamManagementMaxSeconds = streamManagementMaxSeconds
         self.logger = logger
     }
 }

@@ -21,4 +21,6 @@ enum GatewayMetrics {
 
     /// Sessions bound on this node right now.
     static let sessions = Gauge(label: "xmpp.sessions")
+    /// XEP-0198 sessions resumed on this node (from any node).
+    static let resumptions = Counter(label: "xmpp.sm.resumptions")
 }

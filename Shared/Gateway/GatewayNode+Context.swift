@@ -9,6 +9,7 @@ extension GatewayNode {
             maxResourcesPerAccount: configuration.limits.maxResourcesPerAccount,
             maxAuthenticationFailuresPerAccount: configuration.limits.maxAuthenticationFailuresPerAccount,
             authenticationFailureWindowSeconds: configuration.limits.authenticationFailureWindowSeconds,
+            streamManagementMaxSeconds: configuration.limits.streamManagementMaxSeconds,
             storageTimeout: .milliseconds(configuration.common.storageRequestTimeoutMilliseconds),
             recordRecreations: context.recordRecreations.events(), logger: context.logger)
     }

@@ -13,11 +13,12 @@ public struct GatewayNode: Sendable {
     public let storage: StorageClient
     public let deliveries: DeliveryConsumer
     public let reRegistration: SessionReRegistration
+    public let streamManagement: StreamManagementKeeper
 
     public init(
         redis: RedisClient, keys: ClusterKeys, node: NodeID, partitions: Int, maxResourcesPerAccount: Int,
         maxAuthenticationFailuresPerAccount: Int = 10, authenticationFailureWindowSeconds: Int = 60,
-        storageTimeout: Duration, recordRecreations: AsyncStream<Void>, logger: Logger
+        streamManagementMaxSeconds: Int = 300, storageTimeout: Duration, recordRecreations: AsyncStream<Void>, logger: Logger
     ) {
         storage = StorageClient(redis: redis, keys: keys, nodeID: node, timeout: storageTimeout, logger: logger)
         let sessions = LocalSessions()
@@ -25,16 +26,18 @@ public struct GatewayNode: Sendable {
             node: node, keys: keys, redis: redis, partitions: partitions, sessions: sessions,
             credentials: StorageCredentialSource(storage: storage), maxResourcesPerAccount: maxResourcesPerAccount,
             maxAuthenticationFailuresPerAccount: maxAuthenticationFailuresPerAccount,
-            authenticationFailureWindowSeconds: authenticationFailureWindowSeconds, logger: logger)
+            authenticationFailureWindowSeconds: authenticationFailureWindowSeconds,
+            streamManagementMaxSeconds: streamManagementMaxSeconds, logger: logger)
         deliveries = DeliveryConsumer(
             redis: redis, keys: keys, node: node, sessions: sessions, routes: environment.routes, logger: logger)
         reRegistration = SessionReRegistration(environment: environment, recreations: recordRecreations)
+        streamManagement = StreamManagementKeeper(environment: environment)
     }
 
     /// The services in start order, with the role's listener last: shutdown
     /// closes the listener's streams first, then deliveries and the storage
     /// client stop.
     public func services(listener: any Service) -> [any Service] {
-        [storage, deliveries, reRegistration, listener]
+        [storage, deliveries, reRegistration, streamManagement, listener]
     }
 }

@@ -8,8 +8,11 @@ public protocol DeliveryTarget: AnyObject, Sendable {
     var sessionID: String { get }
     /// Writes stanzas, serialized as in a client stream (`StanzaWire`), to
     /// the client in order; returns once they are written, or held back by the
-    /// client's state (XEP-0352), or the connection is gone (`false`).
-    func deliver(wires: [String]) async -> Bool
+    /// client's state (XEP-0352), or queued for a resumption (XEP-0198), or
+    /// the connection is gone (`false`: the caller hands them back).
+    /// `entryIDs` are the `deliver:{node}` entries they came from, in the same
+    /// order (stream management takes them out of the stream as it queues them).
+    func deliver(wires: [String], entryIDs: [String?]) async -> Bool
     /// Ends the stream with this stream error.
     func close(with condition: StreamError.Condition) async
     /// The session's full JID and current registry record, to register it

@@ -60,7 +60,9 @@ public struct RouteQueue: Sendable {
     /// Queues several stanzas of this node's sessions in one pipelined write,
     /// in order (one round trip). Each gets its own outcome: the stream entry
     /// id, or why Redis did not take it.
-    public func submit(_ submissions: [Submission]) async -> [Result<String, any Error>] {
+    /// `alongWith` commands go in the same pipeline, after the stanzas (their
+    /// replies are not looked at).
+    public func submit(_ submissions: [Submission], alongWith extra: [[any RESPArgument]] = []) async -> [Result<String, any Error>] {
         let commands = submissions.map { submission in
             RedisStreamCommand.xadd(
                 stream(for: submission.sender),
@@ -70,11 +72,11 @@ public struct RouteQueue: Sendable {
         }
         let replies: [RESPValue]
         do {
-            replies = try await redis.pipeline(commands)
+            replies = try await redis.pipeline(commands + extra)
         } catch {
             return submissions.map { _ in .failure(error) }
         }
-        return replies.map { reply in
+        return replies.prefix(submissions.count).map { reply in
             switch reply {
             case .error(let message): .failure(RedisError.server(message))
             default:

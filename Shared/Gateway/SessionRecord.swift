@@ -22,10 +22,15 @@ public struct SessionRecord: Sendable, Hashable, Codable {
     /// The session enabled message carbons (XEP-0280 §4). Absent in records
     /// written before carbons existed, which read as `false`.
     public var carbons: Bool
+    /// The XEP-0198 resumption id of a resumable session, so that a sweeper
+    /// that removes the record can leave it with the session's resumption
+    /// state (docs/stream-management.md). Absent otherwise.
+    public var resumption: String?
 
     public init(
         node: String, session: String, priority: Int = 0, available: Bool = false, interested: Bool = false,
-        presence: String? = nil, since: Int64 = Int64(Date().timeIntervalSince1970 * 1000), carbons: Bool = false
+        presence: String? = nil, since: Int64 = Int64(Date().timeIntervalSince1970 * 1000), carbons: Bool = false,
+        resumption: String? = nil
     ) {
         self.node = node
         self.session = session
@@ -35,6 +40,7 @@ public struct SessionRecord: Sendable, Hashable, Codable {
         self.presence = presence
         self.since = since
         self.carbons = carbons
+        self.resumption = resumption
     }
 
     public init(from decoder: any Decoder) throws {
@@ -47,6 +53,7 @@ public struct SessionRecord: Sendable, Hashable, Codable {
         presence = try container.decodeIfPresent(String.self, forKey: .presence)
         since = try container.decode(Int64.self, forKey: .since)
         carbons = try container.decodeIfPresent(Bool.self, forKey: .carbons) ?? false
+        resumption = try container.decodeIfPresent(String.self, forKey: .resumption)
     }
 
     public func encoded() -> String {

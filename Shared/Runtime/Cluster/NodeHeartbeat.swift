@@ -85,6 +85,19 @@ public final class NodeHeartbeat: Service, Sendable {
 
     /// Removes the record and the membership.
     public func deregister() async throws {
-        _ = try await redis.transaction([["DEL", keys.node(record.id)], ["SREM", keys.nodes, record.id.rawValue]])
+        _ = try await redis.evaluate(
+            Self.deregisterScript, keys: [keys.node(record.id), keys.nodes, keys.nodeSessions(record.id)],
+            arguments: [record.id.rawValue])
     }
+
+    // KEYS: node:{id}, nodes, node:{id}:sessions. ARGV: node id. A node that
+    // still lists sessions (XEP-0198 sessions waiting for their clients to
+    // resume them elsewhere) stays in `nodes`, so the routers' sweeper takes
+    // care of them as for a node that died.
+    static let deregisterScript = RedisScript(
+        """
+        redis.call('DEL', KEYS[1])
+        if redis.call('SCARD', KEYS[3]) == 0 then redis.call('SREM', KEYS[2], ARGV[1]) end
+        return 1
+        """)
 }

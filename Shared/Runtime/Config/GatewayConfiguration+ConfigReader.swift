@@ -2,7 +2,8 @@ import Configuration
 
 /// Keys: `max_stanza_size` (1024…16777216, default 65536),
 /// `max_resources_per_account` (1…1000, default 5), `sasl.max_failures_per_account`
-/// (1…10000, default 10), `sasl.failure_window_seconds` (1…86400, default 60).
+/// (1…10000, default 10), `sasl.failure_window_seconds` (1…86400, default 60),
+/// `stream_management.max_seconds` (0…86400, default 300; 0 = not offered).
 extension StreamLimits {
     public init(source: ConfigSource) throws(ConfigurationError) {
         let defaults = StreamLimits()
@@ -13,7 +14,9 @@ extension StreamLimits {
             maxAuthenticationFailuresPerAccount: try source.int(
                 "sasl.max_failures_per_account", default: defaults.maxAuthenticationFailuresPerAccount, in: 1...10_000),
             authenticationFailureWindowSeconds: try source.int(
-                "sasl.failure_window_seconds", default: defaults.authenticationFailureWindowSeconds, in: 1...86_400))
+                "sasl.failure_window_seconds", default: defaults.authenticationFailureWindowSeconds, in: 1...86_400),
+            streamManagementMaxSeconds: try source.int(
+                "stream_management.max_seconds", default: defaults.streamManagementMaxSeconds, in: 0...86_400))
     }
 }
 

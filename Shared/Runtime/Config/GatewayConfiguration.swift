@@ -10,15 +10,20 @@ public struct StreamLimits: Sendable, Equatable {
     /// unchecked with `<temporary-auth-failure/>`.
     public var maxAuthenticationFailuresPerAccount: Int
     public var authenticationFailureWindowSeconds: Int
+    /// XEP-0198: how long a session whose connection went waits for its
+    /// client to resume it, in seconds (`max` in `<enabled/>`); 0 turns
+    /// stream management off (not offered).
+    public var streamManagementMaxSeconds: Int
 
     public init(
         maxStanzaSize: Int = 65_536, maxResourcesPerAccount: Int = 5, maxAuthenticationFailuresPerAccount: Int = 10,
-        authenticationFailureWindowSeconds: Int = 60
+        authenticationFailureWindowSeconds: Int = 60, streamManagementMaxSeconds: Int = 300
     ) {
         self.maxStanzaSize = maxStanzaSize
         self.maxResourcesPerAccount = maxResourcesPerAccount
         self.maxAuthenticationFailuresPerAccount = maxAuthenticationFailuresPerAccount
         self.authenticationFailureWindowSeconds = authenticationFailureWindowSeconds
+        self.streamManagementMaxSeconds = streamManagementMaxSeconds
     }
 }
 

@@ -4,6 +4,11 @@ import XMPPCore
 /// stream.
 extension ClientStreamNegotiation {
     mutating func negotiateBinding(_ element: XMLElement) -> [Output] {
+        if element.namespace == StreamManagementElements.namespace, configuration.streamManagement {
+            // XEP-0198 §5: resume instead of binding; §3: enabling needs a bound resource.
+            if element.name == "resume" { return negotiateResumption(element) }
+            if element.name == "enable" { return [.send(StreamManagementElements.failed(.unexpectedRequest))] }
+        }
         guard Self.isStanza(element) else { return fail(.unsupportedStanzaType, nil) }
         guard element.name == "iq", let id = element[attribute: "id"],
             let bind = element.firstChild(named: "bind", namespace: NegotiationElements.bind)
@@ -43,7 +48,9 @@ extension ClientStreamNegotiation {
             // XEP-0352 §4: top-level elements after binding, never answered.
             return [.clientState(active: element.name == "active")]
         }
+        if element.namespace == StreamManagementElements.namespace { return managementElement(element) }
         guard Self.isStanza(element) else { return fail(.unsupportedStanzaType, nil) }
+        countHandledStanza()
         if element.name == "iq", element[attribute: "type"] == "set", let id = element[attribute: "id"],
             element.firstChild(named: "session", namespace: NegotiationElements.session) != nil
         {
@@ -69,7 +76,8 @@ extension ClientStreamNegotiation {
     /// The features for the current phase (RFC 6120 §4.3.2).
     func features() -> XMLElement {
         if authenticatedUser != nil {
-            return NegotiationElements.features(startTLS: .none, mechanisms: [], bind: true)
+            return NegotiationElements.features(
+                startTLS: .none, mechanisms: [], bind: true, streamManagement: configuration.streamManagement)
         }
         if !isSecured && configuration.tlsAvailable {
             if configuration.tlsRequired {

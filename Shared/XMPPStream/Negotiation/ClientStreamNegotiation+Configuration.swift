@@ -13,12 +13,15 @@ extension ClientStreamNegotiation {
         /// Failed SASL attempts a connection may make before it is closed with
         /// `<policy-violation/>`.
         public var maxAuthenticationFailures: Int
+        /// Offer XEP-0198 stream management (c2s and WebSocket; not BOSH,
+        /// which acknowledges requests itself).
+        public var streamManagement: Bool
         /// Source of SCRAM server nonces; replaceable in tests.
         public var makeNonce: @Sendable () -> String
 
         public init(
             domains: Set<String>, tlsAvailable: Bool, tlsRequired: Bool = true,
-            allowPLAINWithoutTLS: Bool = false, maxAuthenticationFailures: Int = 3,
+            allowPLAINWithoutTLS: Bool = false, maxAuthenticationFailures: Int = 3, streamManagement: Bool = false,
             makeNonce: @escaping @Sendable () -> String = SCRAMServerStateMachine.makeNonce
         ) {
             self.domains = domains
@@ -26,6 +29,7 @@ extension ClientStreamNegotiation {
             self.tlsRequired = tlsRequired
             self.allowPLAINWithoutTLS = allowPLAINWithoutTLS
             self.maxAuthenticationFailures = maxAuthenticationFailures
+            self.streamManagement = streamManagement
             self.makeNonce = makeNonce
         }
     }

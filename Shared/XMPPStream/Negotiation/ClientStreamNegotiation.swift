@@ -35,6 +35,17 @@ public struct ClientStreamNegotiation: Sendable {
         case route(XMLElement)
         /// XEP-0352: the client says it is in use (`true`) or in the background.
         case clientState(active: Bool)
+        /// XEP-0198 §3: set up stream management for the bound session, then
+        /// call `streamManagementStarted()` and answer `<enabled/>` (or `<failed/>`).
+        case enableStreamManagement(resume: Bool, requestedMaxSeconds: Int?)
+        /// XEP-0198 §5: take over the session `previd`, whose client handled
+        /// `handled` of our stanzas; then call `resumeSucceeded` or `resumeFailed`.
+        case resumeStream(previd: String, handled: UInt32)
+        /// XEP-0198 §4: the client asked how many of its stanzas were handled
+        /// (`<r/>`); answer `<a h='handled'/>` once that count is durable.
+        case acknowledgementRequested(handled: UInt32)
+        /// XEP-0198 §4: the client handled this many of our stanzas (`<a/>`).
+        case acknowledged(UInt32)
     }
 
     enum State: Sendable {
@@ -42,6 +53,8 @@ public struct ClientStreamNegotiation: Sendable {
         case negotiating
         case authenticating(SASLExchange)
         case binding(iqID: String)
+        /// Waiting for the gateway to take over a session (XEP-0198 §5).
+        case resuming
         case established
         case closed
     }
@@ -57,6 +70,9 @@ public struct ClientStreamNegotiation: Sendable {
     public internal(set) var authenticatedUser: String?
     public internal(set) var domain: String?
     var failedAuthentications = 0
+    /// XEP-0198: the client's stanzas handled so far (mod 2³²), once stream
+    /// management is enabled; `nil` before.
+    public internal(set) var handledInbound: UInt32?
 
     /// - Parameter secured: the connection is already encrypted (direct TLS, XEP-0368).
     public init(configuration: Configuration, secured: Bool) {
@@ -104,8 +120,8 @@ public struct ClientStreamNegotiation: Sendable {
             return negotiateBinding(element)
         case .authenticating:
             return continueSASL(with: element)
-        case .binding:
-            // The gateway reads no further element until binding completes.
+        case .binding, .resuming:
+            // The gateway reads no further element until binding (or resuming) completes.
             return fail(.internalServerError, nil)
         case .established:
             return established(element)

@@ -11,7 +11,7 @@ public enum NegotiationElements {
     public static let clientStateIndication = "urn:xmpp:csi:0"
 
     /// `<stream:features/>` with STARTTLS, SASL mechanisms or binding, as the phase allows.
-    static func features(startTLS: StartTLSOffer, mechanisms: [String], bind: Bool) -> XMLElement {
+    static func features(startTLS: StartTLSOffer, mechanisms: [String], bind: Bool, streamManagement: Bool = false) -> XMLElement {
         var features = XMLElement(name: "features", namespace: streams)
         switch startTLS {
         case .none:
@@ -39,6 +39,8 @@ public enum NegotiationElements {
             features.append(XMLElement(name: "ver", namespace: rosterVersioning))
             // XEP-0352 §3: clients may say whether a person is looking.
             features.append(XMLElement(name: "csi", namespace: clientStateIndication))
+            // XEP-0198 §2: acknowledgements and resumption.
+            if streamManagement { features.append(StreamManagementElements.feature) }
         }
         return features
     }

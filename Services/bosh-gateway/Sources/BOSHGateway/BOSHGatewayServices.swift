@@ -23,9 +23,12 @@ public enum BOSHGatewayServices {
             settings: .init(
                 environment: node.environment, negotiation: negotiation,
                 limits: .init(maxWait: configuration.bosh.maxWait, inactivity: configuration.bosh.inactivity)))
+        // XEP-0198 over WebSocket (not BOSH, whose requests are acknowledged already).
+        var webSocketNegotiation = negotiation
+        webSocketNegotiation.streamManagement = configuration.limits.streamManagementMaxSeconds > 0
         let webSockets = WebSocketSessions(
             settings: .init(
-                environment: node.environment, negotiation: negotiation, path: configuration.bosh.websocketPath,
+                environment: node.environment, negotiation: webSocketNegotiation, path: configuration.bosh.websocketPath,
                 limits: limits, idleTimeout: .seconds(Int64(configuration.bosh.websocketIdleTimeoutSeconds)),
                 handshakeTimeout: .seconds(Int64(configuration.bosh.websocketHandshakeTimeoutSeconds))))
         let server = BOSHServer(

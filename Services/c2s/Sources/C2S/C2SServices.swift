@@ -21,7 +21,8 @@ public enum C2SServices {
             ?? configuration.c2s.tls.defaultCertificate
         let tlsContext = try certificate.map { try C2STLS.makeContext(certificate: $0.certificate, key: $0.key) }
         let negotiation = ClientStreamNegotiation.Configuration(
-            domains: Set(domains), tlsAvailable: tlsContext != nil, tlsRequired: configuration.c2s.tls.required)
+            domains: Set(domains), tlsAvailable: tlsContext != nil, tlsRequired: configuration.c2s.tls.required,
+            streamManagement: configuration.limits.streamManagementMaxSeconds > 0)
         let server = C2SServer(
             settings: .init(
                 host: configuration.c2s.host, port: configuration.c2s.port, tlsPort: configuration.c2s.tlsPort,

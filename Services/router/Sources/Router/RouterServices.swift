@@ -21,6 +21,9 @@ public enum RouterServices {
         let sweeper = DeadNodeSweeper(
             redis: context.redis, keys: context.keys, me: context.nodeID, partitions: configuration.router.partitions,
             logger: context.logger)
-        return [storage, worker, sweeper]
+        let expirer = ManagedSessionExpirer(
+            redis: context.redis, keys: context.keys, me: context.nodeID, partitions: configuration.router.partitions,
+            logger: context.logger)
+        return [storage, worker, sweeper, expirer]
     }
 }

@@ -69,6 +69,7 @@ public final class DeadNodeSweeper: Service, Sendable {
                 "presence", namespace: XMPPNamespace.client, attributes: ["type": "unavailable", "from": jid.description])
             var arguments: [any RESPArgument] = [resource, node.rawValue]
             for (_, value) in RouteQueue.fields(presence, from: jid, node: "") { arguments.append(value) }
+            arguments += [keys.prefix, jid.bare.description]
             let outcome = try await redis.evaluate(
                 Self.removeSessionScript,
                 keys: [keys.sessions(bare: jid.bare.description), keys.node(node), routes.stream(for: jid)],
@@ -118,7 +119,9 @@ public final class DeadNodeSweeper: Service, Sendable {
 
     // Single-instance only (keys of several hash tags), like the registry scripts.
     // KEYS: sessions:{bare}, node:{id}, route:{p}. ARGV: resource, dead node,
-    // then the route entry's field values (from, node, stanza). Returns -1 when
+    // then the route entry's field values (from, node, stanza), key prefix,
+    // bare JID. A resumable session's record is left with its XEP-0198 state,
+    // so that a resumption can bring it back (docs/stream-management.md). Returns -1 when
     // the node is alive again, 2 when an available session was removed and its
     // unavailable presence queued (in the same step, so it always precedes what
     // a re-registration routes), 1 when an unavailable one was removed, 0 otherwise.
@@ -130,6 +133,10 @@ public final class DeadNodeSweeper: Service, Sendable {
         local record = cjson.decode(current)
         if record.node ~= ARGV[2] then return 0 end
         redis.call('HDEL', KEYS[1], ARGV[1])
+        if record.resumption then
+          local state = ARGV[6] .. 'sm:{' .. ARGV[7] .. '}:' .. record.resumption
+          if redis.call('HGET', state, 'session') == record.session then redis.call('HSET', state, 'record', current) end
+        end
         if not record.available then return 1 end
         redis.call('XADD', KEYS[3], '*', 'from', ARGV[3], 'node', ARGV[4], 'stanza', ARGV[5])
         return 2

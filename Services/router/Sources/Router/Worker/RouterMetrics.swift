@@ -14,4 +14,6 @@ enum RouterMetrics {
     static let partitions = Gauge(label: "router.partitions")
     /// Dead nodes swept by this router.
     static let sweeps = Counter(label: "router.sweeps")
+    /// XEP-0198 sessions that reached their deadline without a resumption.
+    static let expiredManagedSessions = Counter(label: "router.sm.expired")
 }
