@@ -95,9 +95,13 @@ extension ClientSession {
                     maxSeconds: environment.streamManagementMaxSeconds)
             } catch {
                 logger.warning("could not resume a session", metadata: ["error": "\(error)"])
+                endpoint.retire()
                 return nil
             }
-            guard case .resumed(let resumed) = outcome else { return outcome }
+            guard case .resumed(let resumed) = outcome else {
+                endpoint.retire()
+                return outcome
+            }
             let managed = ManagedSession(
                 jid: jid, id: previd, session: streamID, resumable: true, maxSeconds: environment.streamManagementMaxSeconds)
             negotiation.resumeSucceeded(handledInbound: resumed.handledInbound)

@@ -26,6 +26,8 @@ final class SessionEndpoint: DeliveryTarget {
         var detachedAt: ContinuousClock.Instant?
         /// An `<r/>` went out and its `<a/>` has not come back.
         var awaitingAcknowledgement = false
+        /// A resumption that registered this endpoint failed: it takes nothing.
+        var retired = false
     }
 
     init(
@@ -54,7 +56,8 @@ final class SessionEndpoint: DeliveryTarget {
 
     func deliver(wires: [String], entryIDs: [String?]) async -> Bool {
         await gate.run {
-            let (passing, managed) = state.withLock { ($0.clientState.pass(wires), $0.managed != nil) }
+            let (passing, managed, retired) = state.withLock { ($0.clientState.pass(wires), $0.managed != nil, $0.retired) }
+            if retired { return false }
             guard managed else { return passing.isEmpty ? true : await transport.write(passing.joined()) }
             return await send(Self.pair(passing, with: wires, ids: entryIDs))
         }
@@ -148,6 +151,12 @@ final class SessionEndpoint: DeliveryTarget {
             state.awaitingAcknowledgement = backlog
         }
         _ = await transport.write(announcement + (backlog ? StreamManagementElements.requestText : ""))
+    }
+
+    /// The resumption this endpoint was registered for failed: deliveries
+    /// that reached it meanwhile go back to the routers.
+    func retire() {
+        state.withLock { $0.retired = true }
     }
 
     /// The client's `<a/>` arrived.
