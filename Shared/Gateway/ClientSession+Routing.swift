@@ -51,6 +51,11 @@ extension ClientSession {
         guard !routeQueue.isEmpty else { return }
         let queued = routeQueue
         routeQueue = []
+        if let backlog = environment.routeBacklog, let sender = queued.first?.sender {
+            // The routers are behind on this sender's partition: wait, reading
+            // nothing more from the client meanwhile (issue #16).
+            await backlog.waitForRoom(partition: environment.routes.partition(for: sender))
+        }
         // The handled count of a managed stream rides along (XEP-0198 §4).
         let alongWith = management.map { [environment.resumption.saveInboundCommand($0, handled: negotiation.handledInbound ?? 0)] }
         let outcomes = await environment.routes.submit(queued, alongWith: alongWith ?? [])

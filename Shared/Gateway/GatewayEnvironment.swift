@@ -20,13 +20,18 @@ public struct GatewayEnvironment: Sendable {
     /// its client (`stream_management.max_seconds`; 0 turns resumption off).
     public var resumption: ResumptionStore
     public var streamManagementMaxSeconds: Int
+    /// The most a client may leave unread before it is disconnected
+    /// (`max_outbound_bytes`, `OutboundWriter`).
+    public var maxOutboundBytes: Int
+    /// Route backpressure (issue #16); `nil` in tests that do not run it.
+    public var routeBacklog: RouteBacklogMonitor?
     public var logger: Logger
 
     public init(
         node: NodeID, keys: ClusterKeys, redis: any RedisCommandSender, partitions: Int, sessions: LocalSessions,
         credentials: any CredentialSource, maxResourcesPerAccount: Int,
         maxAuthenticationFailuresPerAccount: Int = 10, authenticationFailureWindowSeconds: Int = 60,
-        streamManagementMaxSeconds: Int = 300, logger: Logger,
+        streamManagementMaxSeconds: Int = 300, maxOutboundBytes: Int = 1 << 20, logger: Logger,
         decoySecret: [UInt8] = (0..<32).map { _ in UInt8.random(in: 0...255) }
     ) {
         self.node = node
@@ -43,6 +48,7 @@ public struct GatewayEnvironment: Sendable {
         self.decoySecret = decoySecret
         self.resumption = ResumptionStore(redis: redis, keys: keys)
         self.streamManagementMaxSeconds = streamManagementMaxSeconds
+        self.maxOutboundBytes = maxOutboundBytes
         self.logger = logger
     }
 }

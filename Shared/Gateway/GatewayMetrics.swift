@@ -21,6 +21,9 @@ enum GatewayMetrics {
 
     /// Sessions bound on this node right now.
     static let sessions = Gauge(label: "xmpp.sessions")
+    /// Connections closed because their client left more than
+    /// `max_outbound_bytes` unread (`OutboundWriter`).
+    static let slowReadersClosed = Counter(label: "xmpp.slow_readers.closed")
     /// XEP-0198 sessions resumed on this node (from any node).
     static let resumptions = Counter(label: "xmpp.sm.resumptions")
 }

@@ -10,6 +10,8 @@ extension GatewayNode {
             maxAuthenticationFailuresPerAccount: configuration.limits.maxAuthenticationFailuresPerAccount,
             authenticationFailureWindowSeconds: configuration.limits.authenticationFailureWindowSeconds,
             streamManagementMaxSeconds: configuration.limits.streamManagementMaxSeconds,
+            maxOutboundBytes: configuration.limits.maxOutboundBytes, routeLagHigh: configuration.limits.routeLagHigh,
+            routeLagLow: configuration.limits.routeLagLow,
             storageTimeout: .milliseconds(configuration.common.storageRequestTimeoutMilliseconds),
             recordRecreations: context.recordRecreations.events(), logger: context.logger)
     }

@@ -14,20 +14,26 @@ public struct GatewayNode: Sendable {
     public let deliveries: DeliveryConsumer
     public let reRegistration: SessionReRegistration
     public let streamManagement: StreamManagementKeeper
+    public let routeBacklog: RouteBacklogMonitor
 
     public init(
         redis: RedisClient, keys: ClusterKeys, node: NodeID, partitions: Int, maxResourcesPerAccount: Int,
         maxAuthenticationFailuresPerAccount: Int = 10, authenticationFailureWindowSeconds: Int = 60,
-        streamManagementMaxSeconds: Int = 300, storageTimeout: Duration, recordRecreations: AsyncStream<Void>, logger: Logger
+        streamManagementMaxSeconds: Int = 300, maxOutboundBytes: Int = 1 << 20, routeLagHigh: Int = 2000,
+        routeLagLow: Int = 1000, storageTimeout: Duration, recordRecreations: AsyncStream<Void>, logger: Logger
     ) {
         storage = StorageClient(redis: redis, keys: keys, nodeID: node, timeout: storageTimeout, logger: logger)
         let sessions = LocalSessions()
-        environment = GatewayEnvironment(
+        routeBacklog = RouteBacklogMonitor(
+            redis: redis, keys: keys, partitions: partitions, high: routeLagHigh, low: routeLagLow, logger: logger)
+        var environment = GatewayEnvironment(
             node: node, keys: keys, redis: redis, partitions: partitions, sessions: sessions,
             credentials: StorageCredentialSource(storage: storage), maxResourcesPerAccount: maxResourcesPerAccount,
             maxAuthenticationFailuresPerAccount: maxAuthenticationFailuresPerAccount,
             authenticationFailureWindowSeconds: authenticationFailureWindowSeconds,
-            streamManagementMaxSeconds: streamManagementMaxSeconds, logger: logger)
+            streamManagementMaxSeconds: streamManagementMaxSeconds, maxOutboundBytes: maxOutboundBytes, logger: logger)
+        environment.routeBacklog = routeBacklog
+        self.environment = environment
         deliveries = DeliveryConsumer(
             redis: redis, keys: keys, node: node, sessions: sessions, routes: environment.routes, logger: logger)
         reRegistration = SessionReRegistration(environment: environment, recreations: recordRecreations)
@@ -38,6 +44,6 @@ public struct GatewayNode: Sendable {
     /// closes the listener's streams first, then deliveries and the storage
     /// client stop.
     public func services(listener: any Service) -> [any Service] {
-        [storage, deliveries, reRegistration, streamManagement, listener]
+        [storage, deliveries, reRegistration, streamManagement, routeBacklog, listener]
     }
 }

@@ -85,6 +85,11 @@ public struct RouteQueue: Sendable {
         }
     }
 
+    /// The partition of `sender`'s stanzas.
+    public func partition(for sender: JID) -> Int {
+        partitioning.partition(forBare: sender.bare.description)
+    }
+
     /// The partition stream of `sender`'s stanzas.
     public func stream(for sender: JID) -> String {
         keys.route(partition: partitioning.partition(forBare: sender.bare.description))

@@ -13,7 +13,7 @@ struct ChannelTransportTests {
         let context = try Self.selfSignedContext()
         let channel = NIOAsyncTestingChannel()
         try await channel.connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: 5222))
-        let transport = ChannelTransport(channel: channel, tlsContext: context)
+        let transport = ChannelTransport(channel: channel, tlsContext: context, maxOutboundBytes: 1 << 20)
         let proceed = "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"
         #expect(await transport.writeThenStartTLS(proceed))
         // NIOSSL holds flushes back until its handshake: had it gone in first,
@@ -25,7 +25,7 @@ struct ChannelTransportTests {
 
     @Test func withoutACertificateStartTLSIsRefused() async throws {
         let channel = NIOAsyncTestingChannel()
-        let transport = ChannelTransport(channel: channel, tlsContext: nil)
+        let transport = ChannelTransport(channel: channel, tlsContext: nil, maxOutboundBytes: 1 << 20)
         #expect(await transport.writeThenStartTLS("<proceed/>") == false)
     }
 

@@ -3,10 +3,15 @@ import Configuration
 /// Keys: `max_stanza_size` (1024…16777216, default 65536),
 /// `max_resources_per_account` (1…1000, default 5), `sasl.max_failures_per_account`
 /// (1…10000, default 10), `sasl.failure_window_seconds` (1…86400, default 60),
-/// `stream_management.max_seconds` (0…86400, default 300; 0 = not offered).
+/// `stream_management.max_seconds` (0…86400, default 300; 0 = not offered),
+/// `max_outbound_bytes` (65536…1 GiB, default 1 MiB),
+/// `backpressure.route_lag_high` (0…10000000, default 2000; 0 = off) and
+/// `backpressure.route_lag_low` (0…high, default half of high).
 extension StreamLimits {
     public init(source: ConfigSource) throws(ConfigurationError) {
         let defaults = StreamLimits()
+        let high = try source.int("backpressure.route_lag_high", default: defaults.routeLagHigh, in: 0...10_000_000)
+        let low = try source.int("backpressure.route_lag_low", default: high / 2, in: 0...max(high, 0))
         self.init(
             maxStanzaSize: try source.int("max_stanza_size", default: defaults.maxStanzaSize, in: 1024...16 * 1024 * 1024),
             maxResourcesPerAccount: try source.int(
@@ -16,7 +21,10 @@ extension StreamLimits {
             authenticationFailureWindowSeconds: try source.int(
                 "sasl.failure_window_seconds", default: defaults.authenticationFailureWindowSeconds, in: 1...86_400),
             streamManagementMaxSeconds: try source.int(
-                "stream_management.max_seconds", default: defaults.streamManagementMaxSeconds, in: 0...86_400))
+                "stream_management.max_seconds", default: defaults.streamManagementMaxSeconds, in: 0...86_400),
+            maxOutboundBytes: try source.int(
+                "max_outbound_bytes", default: defaults.maxOutboundBytes, in: 65_536...(1 << 30)),
+            routeLagHigh: high, routeLagLow: low)
     }
 }
 

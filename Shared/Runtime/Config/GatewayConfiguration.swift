@@ -14,16 +14,28 @@ public struct StreamLimits: Sendable, Equatable {
     /// client to resume it, in seconds (`max` in `<enabled/>`); 0 turns
     /// stream management off (not offered).
     public var streamManagementMaxSeconds: Int
+    /// The most a client may leave unread, in bytes, before its connection is
+    /// closed (a slow reader, issue #16).
+    public var maxOutboundBytes: Int
+    /// Route backpressure: sessions stop handing stanzas to a route partition
+    /// that holds more than `routeLagHigh` entries (and so stop reading their
+    /// sockets) until it is down to `routeLagLow`. 0 turns it off.
+    public var routeLagHigh: Int
+    public var routeLagLow: Int
 
     public init(
         maxStanzaSize: Int = 65_536, maxResourcesPerAccount: Int = 5, maxAuthenticationFailuresPerAccount: Int = 10,
-        authenticationFailureWindowSeconds: Int = 60, streamManagementMaxSeconds: Int = 300
+        authenticationFailureWindowSeconds: Int = 60, streamManagementMaxSeconds: Int = 300,
+        maxOutboundBytes: Int = 1 << 20, routeLagHigh: Int = 2000, routeLagLow: Int = 1000
     ) {
         self.maxStanzaSize = maxStanzaSize
         self.maxResourcesPerAccount = maxResourcesPerAccount
         self.maxAuthenticationFailuresPerAccount = maxAuthenticationFailuresPerAccount
         self.authenticationFailureWindowSeconds = authenticationFailureWindowSeconds
         self.streamManagementMaxSeconds = streamManagementMaxSeconds
+        self.maxOutboundBytes = maxOutboundBytes
+        self.routeLagHigh = routeLagHigh
+        self.routeLagLow = routeLagLow
     }
 }
 

@@ -40,7 +40,9 @@ final class C2SConnectionHandler: ChannelInboundHandler, Sendable {
 
     func channelActive(context: ChannelHandlerContext) {
         let channel = context.channel
-        let transport = ChannelTransport(channel: channel, tlsContext: secured ? nil : settings.tlsContext)
+        let transport = ChannelTransport(
+            channel: channel, tlsContext: secured ? nil : settings.tlsContext,
+            maxOutboundBytes: settings.environment.maxOutboundBytes)
         let session = ClientSession(
             environment: settings.environment, transport: transport, configuration: settings.negotiation, secured: secured)
         let loop = self.loop

@@ -8,13 +8,19 @@ struct ChannelTransport: SessionTransport {
     let channel: any Channel
     /// For STARTTLS; `nil` when no certificate is configured (or TLS is already on).
     let tlsContext: NIOSSLContext?
+    /// Writes return once queued on the event loop; a client that leaves too
+    /// much unread is disconnected (`OutboundWriter`).
+    let outbound: OutboundWriter
+
+    init(channel: any Channel, tlsContext: NIOSSLContext?, maxOutboundBytes: Int) {
+        self.channel = channel
+        self.tlsContext = tlsContext
+        self.outbound = OutboundWriter(channel: channel, maxBufferedBytes: maxOutboundBytes)
+    }
 
     func write(_ text: String) async -> Bool {
-        do {
-            try await channel.writeAndFlush(channel.allocator.buffer(string: text))
-            return true
-        } catch {
-            return false
+        await outbound.write { channel in
+            channel.writeAndFlush(channel.allocator.buffer(string: text), promise: nil)
         }
     }
 

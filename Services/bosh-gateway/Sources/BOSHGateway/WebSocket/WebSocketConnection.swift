@@ -12,8 +12,8 @@ final class WebSocketConnection: Sendable {
     private let backpressure = InboundBackpressure()
     private let bound = Atomic<Bool>(false)
 
-    init(channel: any Channel) {
-        transport = WebSocketTransport(channel: channel)
+    init(channel: any Channel, maxOutboundBytes: Int) {
+        transport = WebSocketTransport(channel: channel, maxOutboundBytes: maxOutboundBytes)
         (inputs, continuation) = AsyncStream.makeStream()
     }
 

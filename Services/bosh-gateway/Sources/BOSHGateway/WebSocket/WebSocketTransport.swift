@@ -13,9 +13,13 @@ import XMPPCore
 final class WebSocketTransport: SessionTransport {
     let channel: any Channel
     private let output = Mutex(WebSocketStreamOutput())
+    /// Writes return once queued on the event loop; a client that leaves too
+    /// much unread is disconnected (`OutboundWriter`).
+    private let outbound: OutboundWriter
 
-    init(channel: any Channel) {
+    init(channel: any Channel, maxOutboundBytes: Int) {
         self.channel = channel
+        self.outbound = OutboundWriter(channel: channel, maxBufferedBytes: maxOutboundBytes)
     }
 
     func write(_ text: String) async -> Bool {
@@ -38,26 +42,25 @@ final class WebSocketTransport: SessionTransport {
         await close()
     }
 
+    /// Translates under the lock and queues the frames on the event loop in
+    /// the same order, so messages from the session's task and from deliveries
+    /// never interleave.
     private func send(_ translate: (WebSocketStreamOutput) -> WebSocketStreamOutput.Messages) async -> Bool {
-        let channel = self.channel
-        let written: EventLoopFuture<Void>? = output.withLock { output in
+        let outbound = self.outbound
+        let queued: EventLoopFuture<Bool>? = output.withLock { output in
             let messages = translate(output)
             guard !messages.refused else { return nil }
-            var last: EventLoopFuture<Void>?
-            for text in messages.texts {
-                last = channel.write(WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(string: text)))
+            let texts = messages.texts
+            return outbound.submit { channel in
+                for text in texts {
+                    channel.write(WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(string: text)), promise: nil)
+                }
+                channel.flush()
+                WebSocketMetrics.messagesOut.increment(by: texts.count)
             }
-            channel.flush()
-            WebSocketMetrics.messagesOut.increment(by: messages.texts.count)
-            return last ?? channel.eventLoop.makeSucceededVoidFuture()
         }
-        guard let written else { return false }
-        do {
-            try await written.get()
-            return true
-        } catch {
-            return false
-        }
+        guard let queued else { return false }
+        return (try? await queued.get()) ?? false
     }
 }
 

@@ -20,7 +20,8 @@ final class XMPPWebSocketHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        let connection = WebSocketConnection(channel: context.channel)
+        let connection = WebSocketConnection(
+            channel: context.channel, maxOutboundBytes: sessions.settings.environment.maxOutboundBytes)
         self.connection = connection
         sessions.start(connection)
         // As c2s: a client that has not bound a resource in time is dropped.
