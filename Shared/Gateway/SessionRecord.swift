@@ -22,10 +22,15 @@ public struct SessionRecord: Sendable, Hashable, Codable {
     /// The session enabled message carbons (XEP-0280 §4). Absent in records
     /// written before carbons existed, which read as `false`.
     public var carbons: Bool
+    /// The session retrieved the block list (XEP-0191 §3.2), so it gets the
+    /// pushes of later blocks and unblocks. Absent in records written before
+    /// blocking existed, which read as `false`.
+    public var blocklist: Bool
 
     public init(
         node: String, session: String, priority: Int = 0, available: Bool = false, interested: Bool = false,
-        presence: String? = nil, since: Int64 = Int64(Date().timeIntervalSince1970 * 1000), carbons: Bool = false
+        presence: String? = nil, since: Int64 = Int64(Date().timeIntervalSince1970 * 1000), carbons: Bool = false,
+        blocklist: Bool = false
     ) {
         self.node = node
         self.session = session
@@ -35,6 +40,7 @@ public struct SessionRecord: Sendable, Hashable, Codable {
         self.presence = presence
         self.since = since
         self.carbons = carbons
+        self.blocklist = blocklist
     }
 
     public init(from decoder: any Decoder) throws {
@@ -47,6 +53,7 @@ public struct SessionRecord: Sendable, Hashable, Codable {
         presence = try container.decodeIfPresent(String.self, forKey: .presence)
         since = try container.decode(Int64.self, forKey: .since)
         carbons = try container.decodeIfPresent(Bool.self, forKey: .carbons) ?? false
+        blocklist = try container.decodeIfPresent(Bool.self, forKey: .blocklist) ?? false
     }
 
     public func encoded() -> String {
