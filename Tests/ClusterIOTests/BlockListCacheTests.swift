@@ -2,13 +2,16 @@ import Cluster
 import ClusterIO
 import Foundation
 import Redis
+import Router
 @testable import Storage
 import Testing
 import TestSupport
+import XMPPCore
 import XMPPStream
 
 /// The block list cache routers read (`blocklist:{bare}`, `blocklist:ready`):
-/// written by storage before it replies, rebuilt after Redis lost it.
+/// written by storage before it replies, rebuilt after Redis lost it, read by
+/// the router's `ClusterRoutingContext` with the sessions in one pipeline.
 @Suite("Block list cache against a real redis-server", .serialized)
 struct BlockListCacheTests {
     static let alice = "alice@example.com"
@@ -73,6 +76,42 @@ struct BlockListCacheTests {
             try stack.startStorage()
             try await waitUntil("blocklist:ready") { try await exists(stack, stack.keys.blockListsReady) }
             #expect(try await cached(stack) == ["romeo@montague.net"])
+        }
+    }
+
+    func routing(_ stack: StorageStack) -> ClusterRoutingContext {
+        ClusterRoutingContext(
+            domains: ["example.com"], redis: stack.redis, keys: stack.keys, node: NodeID("router-test")!, storage: stack.client)
+    }
+
+    @Test func routersReadListsWithSessionsAndAskStorageWhileTheCacheIsNotReady() async throws {
+        try await StorageStack.with { stack in
+            let client = stack.client
+            try await client.createAccount(user: Self.alice, credentials: try SCRAMCredentials.deriveAll(password: "p", iterations: 4096))
+            _ = try await client.block(user: Self.alice, jids: ["romeo@montague.net"])
+            let alice = try JID(Self.alice), bob = try JID("bob@example.com")
+            let record = #"{"available":true,"interested":false,"node":"c2s-1","priority":0,"session":"s","since":1}"#
+            _ = try await stack.redis.send("HSET", stack.keys.sessions(bare: Self.alice), "home", record)
+            let context = routing(stack)
+
+            let reads = try await context.read(sessionsOf: [alice], blockListsOf: [alice, bob])
+            #expect(reads.sessions[alice]?["home"]?.node == "c2s-1")
+            #expect(reads.blockLists == [alice: BlockList(normalized: ["romeo@montague.net"]), bob: .empty])
+
+            // Without blocklist:ready an absent set proves nothing: storage is asked.
+            _ = try await stack.redis.send("DEL", stack.keys.blockListsReady, stack.keys.blockList(bare: Self.alice))
+            #expect(try await context.blockList(of: alice) == BlockList(normalized: ["romeo@montague.net"]))
+            #expect(try await context.blockList(of: bob) == .empty)
+        }
+    }
+
+    @Test func withNeitherCacheNorStorageAListReadsAsEmptyAndRoutingGoesOn() async throws {
+        try await StorageStack.with(timeout: .milliseconds(300), storage: false) { stack in
+            let started = ContinuousClock.now
+            let reads = try await routing(stack).read(sessionsOf: [], blockListsOf: [try JID(Self.alice), try JID("bob@example.com")])
+            #expect(reads.blockLists.values.allSatisfy(\.isEmpty) && reads.blockLists.count == 2)
+            // Asked side by side: one timeout, not one per user.
+            #expect(ContinuousClock.now - started < .milliseconds(550))
         }
     }
 }
