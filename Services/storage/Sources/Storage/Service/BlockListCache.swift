@@ -52,15 +52,7 @@ struct BlockListCache: Sendable {
     /// the cache keys after a restore.
     func rebuild(from database: any DatabaseReader, to redis: any RedisCommandSender) async throws {
         let lists = try await database.read { db in try BlockListOperations.everyList(in: db) }
-        var commands: [[any RESPArgument]] = []
-        for (user, items) in lists {
-            commands += self.commands(user: user, items: items)
-            if commands.count >= 512 {
-                _ = try await redis.pipelineExpectingSuccess(commands)
-                commands = []
-            }
-        }
-        commands.append(["SET", keys.blockListsReady, "1"])
-        _ = try await redis.pipelineExpectingSuccess(commands)
+        try await CacheRebuild.write(
+            lists.lazy.map { commands(user: $0.key, items: $0.value) }, thenSet: keys.blockListsReady, to: redis)
     }
 }
