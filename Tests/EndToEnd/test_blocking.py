@@ -5,10 +5,9 @@ to messages and presence both ways, and the command's errors."""
 import asyncio
 
 from slixmpp.exceptions import IqError
-from slixmpp.xmlstream import ET
 
 from cluster import new_account
-from xmpp import Client, subscribe_both_ways
+from xmpp import Client, iq, subscribe_both_ways
 
 BLOCKING = "urn:xmpp:blocking"
 
@@ -46,10 +45,8 @@ def drain(queue):
 
 async def command_error(client, payload):
     """The error condition of an IQ set carrying `payload` (XML text)."""
-    iq = client.make_iq_set()
-    iq.append(ET.fromstring(payload))
     try:
-        await iq.send(timeout=10)
+        await iq(client, "set", payload)
     except IqError as error:
         return error.iq["error"]["condition"]
     raise AssertionError(f"{payload} was accepted")
@@ -147,9 +144,7 @@ def test_unblock_all_and_the_commands_errors(cluster):
             await blocking.block(["spam.example", "troll@example.org/phone"], timeout=10)
             assert await client.next_push() == ("block", {"spam.example", "troll@example.org/phone"})
             # §3.5: an empty <unblock/> clears the list and is pushed as it was sent.
-            iq = client.make_iq_set()
-            iq.append(ET.fromstring(f"<unblock xmlns='{BLOCKING}'/>"))
-            await iq.send(timeout=10)
+            await iq(client, "set", f"<unblock xmlns='{BLOCKING}'/>")
             assert await client.next_push() == ("unblock", set())
             assert await blocking.get_blocked_jids(timeout=10) == set()
         finally:

@@ -7,12 +7,6 @@ import Testing
 struct BlockListOperationsTests {
     static let alice = "alice@example.com"
 
-    func harness(_ limits: StorageLimits = StorageLimits()) throws -> StorageHarness {
-        let harness = try StorageHarness(limits: limits)
-        try harness.createAccount(Self.alice)
-        return harness
-    }
-
     func items(_ jids: String...) -> String { BlockListChange.itemsArgument(jids) }
 
     func change(_ result: [String: StorageValue]) throws -> BlockListChange {
@@ -24,7 +18,7 @@ struct BlockListOperationsTests {
     }
 
     @Test func blocksNormalisedJIDsOfEveryFormOnceAndSorted() throws {
-        let harness = try harness()
+        let harness = try StorageHarness(account: Self.alice)
         #expect(try list(harness) == [])
         let first = try change(harness.ok(.blockListBlock, [
             "user": Self.alice, "items": items("Romeo@Montague.NET", "example.org/spam", "iago@shakespeare.lit/Phone", "montague.net"),
@@ -38,7 +32,7 @@ struct BlockListOperationsTests {
     }
 
     @Test func unblocksSomeOrEverything() throws {
-        let harness = try harness()
+        let harness = try StorageHarness(account: Self.alice)
         try harness.ok(.blockListBlock, ["user": Self.alice, "items": items("a@example.org", "b@example.org", "example.net")])
         let some = try change(harness.ok(.blockListUnblock, ["user": Self.alice, "items": items("A@example.org", "nobody@example.org")]))
         #expect(some.changed == ["a@example.org"])
@@ -51,7 +45,7 @@ struct BlockListOperationsTests {
     }
 
     @Test func badItemsAreRefusedAndChangeNothing() throws {
-        let harness = try harness()
+        let harness = try StorageHarness(account: Self.alice)
         #expect(try harness.condition(.blockListBlock, ["user": Self.alice, "items": "[]"]) == "bad-request")
         #expect(try harness.condition(.blockListBlock, ["user": Self.alice]) == "bad-request")
         #expect(try harness.condition(.blockListBlock, ["user": Self.alice, "items": items("ok@example.org", "bad@@example.org")]) == "jid-malformed")
@@ -67,7 +61,7 @@ struct BlockListOperationsTests {
     @Test func theListIsBoundedAndACommandOverTheBoundBlocksNothing() throws {
         var limits = StorageLimits()
         limits.blockListMaxItems = 3
-        let harness = try harness(limits)
+        let harness = try StorageHarness(account: Self.alice, limits: limits)
         try harness.ok(.blockListBlock, ["user": Self.alice, "items": items("a@example.org", "b@example.org")])
         let refused = try harness.run(.blockListBlock, ["user": Self.alice, "items": items("c@example.org", "d@example.org")])
         #expect(refused.error == "policy-violation")
@@ -80,7 +74,7 @@ struct BlockListOperationsTests {
     }
 
     @Test func aReplayedBlockReturnsItsFirstReplyAndChangesNothing() throws {
-        let harness = try harness()
+        let harness = try StorageHarness(account: Self.alice)
         let arguments = ["user": Self.alice, "items": items("romeo@montague.net")]
         let first = try harness.run(.blockListBlock, arguments, id: "route:{3}/1-0:1")
         try harness.ok(.blockListUnblock, ["user": Self.alice])
@@ -92,7 +86,7 @@ struct BlockListOperationsTests {
     }
 
     @Test func deletingTheAccountDeletesItsList() throws {
-        let harness = try harness()
+        let harness = try StorageHarness(account: Self.alice)
         try harness.ok(.blockListBlock, ["user": Self.alice, "items": items("romeo@montague.net")])
         #expect(try harness.count("blocklist_items") == 1)
         try harness.ok(.accountDelete, ["user": Self.alice])
