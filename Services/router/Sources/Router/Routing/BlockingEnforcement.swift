@@ -51,6 +51,7 @@ extension RoutingPass {
     /// lists the batch has not read yet in one call; when every list
     /// concerned is empty (nearly always) nothing more is done.
     mutating func withholdBlockedDeliveries() async {
+        guard !outbox.isEmpty else { return }
         var parsed = [sender.description: sender, sender.bare.description: sender.bare]
         var senders: [Int: JID] = [:]
         var accounts: Set<JID> = []
