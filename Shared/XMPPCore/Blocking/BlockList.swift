@@ -49,8 +49,9 @@ public struct BlockList: Sendable, Hashable {
     public func mayBlock(someAddressOf account: JID) -> Bool {
         let bare = account.bare.description
         let domain = account.domainpart
+        let (bareResource, domainResource) = (bare + "/", domain + "/")
         return items.contains { item in
-            item == bare || item == domain || item.hasPrefix(bare + "/") || item.hasPrefix(domain + "/")
+            item == bare || item == domain || item.hasPrefix(bareResource) || item.hasPrefix(domainResource)
         }
     }
 }

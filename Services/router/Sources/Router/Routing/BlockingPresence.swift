@@ -89,15 +89,12 @@ extension RoutingPass {
             ($0.state.contactSeesUser || $0.state.userSeesContact) && changed.mayBlock(someAddressOf: $0.jid)
         }.sorted { $0.jid.description < $1.jid.description }
         await readAhead(accountsOf: touched.map(\.jid))
-        var sessions: [(contact: RosterContact, full: JID, record: SessionRecord)] = []
+        var found: [(contact: RosterContact, full: JID, record: SessionRecord)] = []
         for contact in touched {
-            for (full, record) in await availableSessions(of: contact.jid).compactMap({ resource, record in
-                (try? contact.jid.bare.with(resource: resource)).map { ($0, record) }
-            }) where turned(full) {
-                sessions.append((contact, full, record))
-            }
+            let available = Self.sessionsReached(by: contact.jid.bare, among: await sessions(of: contact.jid))
+            for (full, record) in available where turned(full) { found.append((contact, full, record)) }
         }
-        return sessions
+        return found
     }
 
     /// The available sessions of `user`, by resource, in a stable order.
