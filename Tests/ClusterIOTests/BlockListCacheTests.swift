@@ -107,11 +107,28 @@ struct BlockListCacheTests {
 
     @Test func withNeitherCacheNorStorageAListReadsAsEmptyAndRoutingGoesOn() async throws {
         try await StorageStack.with(timeout: .milliseconds(300), storage: false) { stack in
-            let started = ContinuousClock.now
-            let reads = try await routing(stack).read(sessionsOf: [], blockListsOf: [try JID(Self.alice), try JID("bob@example.com")])
+            let context = ClusterRoutingContext(
+                domains: ["example.com"], redis: stack.redis, keys: stack.keys, node: NodeID("router-test")!,
+                storage: stack.client, blockListFallbackPause: .seconds(1))
+            let users = [try JID(Self.alice), try JID("bob@example.com")]
+            var started = ContinuousClock.now
+            let reads = try await context.read(sessionsOf: [], blockListsOf: users)
             #expect(reads.blockLists.values.allSatisfy(\.isEmpty) && reads.blockLists.count == 2)
             // Asked side by side: one timeout, not one per user.
             #expect(ContinuousClock.now - started < .milliseconds(550))
+            // Then storage is left alone for the pause: no batch waits on it.
+            let pauseEnds = ContinuousClock.now + .milliseconds(1100)
+            started = ContinuousClock.now
+            #expect(try await context.blockList(of: users[0]) == .empty)
+            #expect(ContinuousClock.now - started < .milliseconds(100))
+            // After the pause storage is asked again (its cache still not ready).
+            try stack.startStorage()
+            try await stack.client.createAccount(
+                user: Self.alice, credentials: try SCRAMCredentials.deriveAll(password: "p", iterations: 4096))
+            _ = try await stack.client.block(user: Self.alice, jids: ["romeo@montague.net"])
+            _ = try await stack.redis.send("DEL", stack.keys.blockListsReady)
+            try await Task.sleep(until: pauseEnds)
+            #expect(try await context.blockList(of: users[0]) == BlockList(normalized: ["romeo@montague.net"]))
         }
     }
 }

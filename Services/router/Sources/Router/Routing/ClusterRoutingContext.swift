@@ -13,13 +13,21 @@ public struct ClusterRoutingContext: RoutingContext {
     let storage: StorageClient
     let redis: any RedisCommandSender
     let keys: ClusterKeys
+    let fallbackPause: BlockListFallbackPause
 
-    public init(domains: Set<String>, redis: any RedisCommandSender, keys: ClusterKeys, node: NodeID, storage: StorageClient) {
+    /// - Parameter blockListFallbackPause: how long block lists are read as
+    ///   empty without asking storage, after storage did not give one in time
+    ///   while the Redis cache was not ready.
+    public init(
+        domains: Set<String>, redis: any RedisCommandSender, keys: ClusterKeys, node: NodeID, storage: StorageClient,
+        blockListFallbackPause: Duration = .seconds(5)
+    ) {
         self.domains = domains
         self.registry = SessionRegistry(redis: redis, keys: keys, node: node)
         self.storage = storage
         self.redis = redis
         self.keys = keys
+        self.fallbackPause = BlockListFallbackPause(length: blockListFallbackPause)
     }
 
     public func sessions(of user: JID) async throws -> [String: SessionRecord] {
@@ -60,18 +68,24 @@ public struct ClusterRoutingContext: RoutingContext {
     }
 
     /// The lists storage gives, asked for all at once. One it does not give
-    /// in time reads as empty and is counted (`router.blocklists.unknown`);
+    /// in time reads as empty and is counted (`router.blocklists.unknown`),
+    /// and storage is not asked again for a while (`BlockListFallbackPause`);
     /// an unknown account has nothing blocked.
     private func blockListsFromStorage(_ users: [JID]) async -> [JID: BlockList] {
-        await withTaskGroup(of: (JID, BlockList).self) { group in
+        if fallbackPause.isPaused {
+            RouterMetrics.blockListsUnknown.increment(by: users.count)
+            return Dictionary(uniqueKeysWithValues: users.map { ($0, BlockList.empty) })
+        }
+        return await withTaskGroup(of: (JID, BlockList).self) { group in
             for user in users {
-                group.addTask { [storage] in
+                group.addTask { [storage, fallbackPause] in
                     do {
                         return (user, BlockList(normalized: try await storage.blockList(user: user.description)))
                     } catch StorageClientError.rejected {
                         return (user, .empty)
                     } catch {
                         RouterMetrics.blockListsUnknown.increment()
+                        fallbackPause.pause()
                         return (user, .empty)
                     }
                 }
