@@ -63,6 +63,17 @@ public struct ClusterKeys: Sendable, Hashable {
     /// storage at every login, as if something waited.
     public var waitingReady: String { prefix + "waiting:ready" }
 
+    /// One user's block list (XEP-0191), kept by the storage service: a set of
+    /// the blocked JIDs, normalised; absent when the list is empty. Routers
+    /// trust an absent key to mean "nothing blocked" only while
+    /// `blockListsReady` exists.
+    public func blockList(bare: String) -> String { prefix + "blocklist:{\(bare)}" }
+
+    /// Set by the storage service once every `blocklist:{bare}` set matches the
+    /// database (after each (re)connection to Redis). Without it, routers ask
+    /// storage for the block lists they need.
+    public var blockListsReady: String { prefix + "blocklist:ready" }
+
     /// Which gateway node owns a BOSH session.
     public func boshSession(sid: String) -> String { prefix + "bosh:{\(sid)}" }
 

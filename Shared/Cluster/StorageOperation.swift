@@ -18,12 +18,16 @@ public enum StorageOperation: String, Sendable, Hashable, CaseIterable {
     case privateSet = "private.set"
     case offlineStore = "offline.store"
     case offlineTake = "offline.take"
+    case blockListGet = "blocklist.get"
+    case blockListBlock = "blocklist.block"
+    case blockListUnblock = "blocklist.unblock"
 
     /// Mutations are applied at most once per request id; a retried request gets
     /// the first reply again.
     public var isMutation: Bool {
         switch self {
-        case .accountList, .accountCredentials, .rosterGet, .subscriptionPending, .vcardGet, .privateGet: false
+        case .accountList, .accountCredentials, .rosterGet, .subscriptionPending, .vcardGet, .privateGet, .blockListGet:
+            false
         default: true
         }
     }

@@ -3,7 +3,8 @@ import XMPPCore
 
 /// What a client's own stanzas change in its session record: broadcast presence
 /// (no `to`) makes it available or unavailable with a priority (RFC 6121 §4.2,
-/// §4.5, §4.7.2.3); a roster get makes it an interested resource (§2.1.6).
+/// §4.5, §4.7.2.3); a roster get makes it an interested resource (§2.1.6); a
+/// block list get makes it one that gets block list pushes (XEP-0191 §3.3).
 public enum SessionPresenceTracking {
     /// The updated record, or `nil` when the stanza changes nothing.
     public static func apply(_ stanza: XMLElement, to record: SessionRecord) -> SessionRecord? {
@@ -22,8 +23,13 @@ public enum SessionPresenceTracking {
                 return nil
             }
         case "iq" where stanza[attribute: "type"] == "get" && stanza[attribute: "to"] == nil:
-            guard stanza.firstChild(named: "query", namespace: XMPPNamespace.roster) != nil else { return nil }
-            record.interested = true
+            if stanza.firstChild(named: "query", namespace: XMPPNamespace.roster) != nil {
+                record.interested = true
+            } else if stanza.firstChild(named: "blocklist", namespace: XMPPNamespace.blocking) != nil {
+                record.blocklist = true
+            } else {
+                return nil
+            }
         default:
             return nil
         }

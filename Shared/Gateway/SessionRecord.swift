@@ -26,11 +26,16 @@ public struct SessionRecord: Sendable, Hashable, Codable {
     /// that removes the record can leave it with the session's resumption
     /// state (docs/stream-management.md). Absent otherwise.
     public var resumption: String?
+    /// The session retrieved the block list (XEP-0191 §3.2), so it gets the
+    /// pushes of later blocks and unblocks. Absent in records written before
+    /// blocking existed, which read as `false`.
+    public var blocklist: Bool
 
     public init(
         node: String, session: String, priority: Int = 0, available: Bool = false, interested: Bool = false,
         presence: String? = nil, since: Int64 = Int64(Date().timeIntervalSince1970 * 1000), carbons: Bool = false,
-        resumption: String? = nil
+        resumption: String? = nil,
+        blocklist: Bool = false
     ) {
         self.node = node
         self.session = session
@@ -41,6 +46,7 @@ public struct SessionRecord: Sendable, Hashable, Codable {
         self.since = since
         self.carbons = carbons
         self.resumption = resumption
+        self.blocklist = blocklist
     }
 
     public init(from decoder: any Decoder) throws {
@@ -54,6 +60,7 @@ public struct SessionRecord: Sendable, Hashable, Codable {
         since = try container.decode(Int64.self, forKey: .since)
         carbons = try container.decodeIfPresent(Bool.self, forKey: .carbons) ?? false
         resumption = try container.decodeIfPresent(String.self, forKey: .resumption)
+        blocklist = try container.decodeIfPresent(Bool.self, forKey: .blocklist) ?? false
     }
 
     public func encoded() -> String {

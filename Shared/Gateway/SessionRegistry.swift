@@ -74,21 +74,19 @@ public struct SessionRegistry: Sendable {
 
     /// Every session of a user, by resource.
     public func sessions(of bare: JID) async throws -> [String: SessionRecord] {
-        Self.records(try await redis.send(["HGETALL", keys.sessions(bare: bare.description)]))
+        Self.records(try await redis.send(readCommand(of: bare)))
     }
 
-    /// Every session of each of several users, in one pipelined write (one
-    /// round trip however many users). Keyed by bare JID.
-    public func sessions(of bares: [JID]) async throws -> [JID: [String: SessionRecord]] {
-        let users = Array(Set(bares.map(\.bare)))
-        guard !users.isEmpty else { return [:] }
-        let replies = try await redis.pipelineExpectingSuccess(users.map { ["HGETALL", keys.sessions(bare: $0.description)] })
-        return Dictionary(uniqueKeysWithValues: zip(users, replies.map(Self.records)))
+    /// The command that reads every session of a user (`HGETALL
+    /// sessions:{bare}`), for callers that pipeline the reads of several
+    /// users, or other reads, in one round trip; `records` decodes its reply.
+    public func readCommand(of bare: JID) -> [any RESPArgument] {
+        ["HGETALL", keys.sessions(bare: bare.bare.description)]
     }
 
     /// The records of an `HGETALL sessions:{bare}` reply; fields that do not
     /// decode are skipped.
-    static func records(_ reply: RESPValue) -> [String: SessionRecord] {
+    public static func records(_ reply: RESPValue) -> [String: SessionRecord] {
         guard let items = reply.array else { return [:] }
         var result: [String: SessionRecord] = [:]
         var index = 0

@@ -24,6 +24,8 @@ struct ClusterKeysTests {
         #expect(keys.replies(node) == "t:reply:{c2s-1}")
         #expect(keys.rosterCache(bare: "alice@example.com") == "t:roster:{alice@example.com}")
         #expect(ClusterKeys.rosterCacheVersionField == "@version")
+        #expect(keys.blockList(bare: "alice@example.com") == "t:blocklist:{alice@example.com}")
+        #expect(keys.blockListsReady == "t:blocklist:ready")
     }
 
     @Test func defaultPrefix() {

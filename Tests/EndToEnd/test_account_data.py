@@ -8,17 +8,11 @@ import slixmpp
 from slixmpp.xmlstream import ET
 
 from cluster import new_account
-from xmpp import Client, logged_in
+from xmpp import Client, iq, logged_in
 
 
 def run(coroutine):
     return asyncio.run(asyncio.wait_for(coroutine, 60))
-
-
-def iq(client, kind, payload):
-    request = client.Iq(stype=kind)
-    request.append(ET.fromstring(payload))
-    return request.send(timeout=10)
 
 
 def test_roster_set_pushes_to_every_interested_resource_and_versions(cluster):

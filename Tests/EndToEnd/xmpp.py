@@ -7,6 +7,7 @@ import ssl
 import uuid
 
 import slixmpp
+from slixmpp.xmlstream import ET
 
 TIMEOUT = 10.0
 
@@ -93,6 +94,14 @@ class Client(slixmpp.ClientXMPP):
                 await asyncio.wait_for(self.ended, TIMEOUT)
             except asyncio.TimeoutError:
                 pass
+
+
+def iq(client, kind, payload):
+    """Sends an IQ of type `kind` carrying `payload` (XML text); awaiting the
+    result raises slixmpp's IqError for an error reply."""
+    request = client.Iq(stype=kind)
+    request.append(ET.fromstring(payload))
+    return request.send(timeout=TIMEOUT)
 
 
 async def logged_in(cluster, jid, password, c2s_index=0, **kwargs):

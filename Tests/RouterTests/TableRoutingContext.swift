@@ -21,6 +21,8 @@ final class TableRoutingContext: RoutingContext, Sendable {
         var storageDown = false
         var directed: [String: [String]] = [:]
         var waitingUnknown = false
+        var blockLists: [String: [String]] = [:]
+        var blockListMax = 1000
     }
 
     func setDirected(_ sender: String, _ recipients: [String]) { tables.withLock { $0.directed[sender] = recipients } }
@@ -30,14 +32,17 @@ final class TableRoutingContext: RoutingContext, Sendable {
     }
 
     /// Binds `jid` (full) on `node`.
-    func bind(_ jid: String, node: String = "c2s-1", available: Bool = true, priority: Int = 0, carbons: Bool = false) {
+    func bind(
+        _ jid: String, node: String = "c2s-1", available: Bool = true, priority: Int = 0, carbons: Bool = false,
+        blocklist: Bool = false
+    ) {
         let full = try! JID(jid)
         let presence = available ? "<presence from='\(jid)'><priority>\(priority)</priority></presence>" : nil
         tables.withLock {
             $0.accounts.insert(full.bare.description)
             $0.sessions[full.bare.description, default: [:]][full.resourcepart!] = SessionRecord(
                 node: node, session: "s-\(jid)", priority: priority, available: available, interested: true, presence: presence,
-                carbons: carbons)
+                carbons: carbons, blocklist: blocklist)
         }
     }
 
@@ -45,6 +50,19 @@ final class TableRoutingContext: RoutingContext, Sendable {
 
     func setRoster(_ user: String, _ contacts: [(String, SubscriptionState)]) {
         tables.withLock { $0.rosters[user] = contacts.map { RosterContact(jid: try! JID($0.0), state: $0.1) } }
+    }
+
+    /// What `user` blocked (XEP-0191), normalised as storage keeps it.
+    func setBlockList(_ user: String, _ items: [String]) {
+        tables.withLock { $0.blockLists[user] = items.map { try! JID($0).description }.sorted() }
+    }
+
+    func setBlockListMax(_ max: Int) { tables.withLock { $0.blockListMax = max } }
+
+    func blockListItems(_ user: String) -> [String] { tables.withLock { $0.blockLists[user] ?? [] } }
+
+    func blockList(of user: JID) async throws -> BlockList {
+        BlockList(normalized: tables.withLock { $0.blockLists[user.bare.description] ?? [] })
     }
 
     func setStorageDown(_ down: Bool) { tables.withLock { $0.storageDown = down } }
@@ -96,6 +114,10 @@ final class TableRoutingContext: RoutingContext, Sendable {
                 let messages = tables.offline[user] ?? []
                 tables.offline[user] = nil
                 return .success(id: requestID, result: ["messages": .list(messages.map { OfflineMessage(xml: $0, storedAtMilliseconds: 1_700_000_000_000).storageValue })])
+            case .blockListGet:
+                return .success(id: requestID, result: ["items": .list((tables.blockLists[user] ?? []).map(StorageValue.string))])
+            case .blockListBlock, .blockListUnblock:
+                return Self.changeBlockList(operation, arguments, requestID: requestID, in: &tables)
             default:
                 return .failure(id: requestID, condition: "feature-not-implemented")
             }
@@ -103,13 +125,41 @@ final class TableRoutingContext: RoutingContext, Sendable {
     }
 }
 
+extension TableRoutingContext {
+    /// `blocklist.block` / `blocklist.unblock` as storage answers them.
+    fileprivate static func changeBlockList(
+        _ operation: StorageOperation, _ arguments: [String: String], requestID: String, in tables: inout Tables
+    ) -> StorageReply {
+        let user = arguments["user"] ?? ""
+        let jids = (StorageValue(jsonText: arguments["items"] ?? "[]")?.list ?? []).compactMap(\.string)
+        var list = tables.blockLists[user] ?? []
+        let changed: [String]
+        if operation == .blockListBlock {
+            changed = jids.filter { !list.contains($0) }
+            guard list.count + changed.count <= tables.blockListMax else {
+                return .failure(id: requestID, condition: "policy-violation")
+            }
+            list += changed
+        } else {
+            changed = jids.isEmpty ? list : jids.filter { list.contains($0) }
+            list.removeAll { changed.contains($0) }
+        }
+        tables.blockLists[user] = list.sorted()
+        return .success(id: requestID, result: BlockListChange(items: list.sorted(), changed: changed).result)
+    }
+}
+
 /// Routes `stanza` (text) sent by `from` (on node `c2s-1`) and returns the pass.
-func route(_ stanza: String, from: String, in context: TableRoutingContext, entryID: String = "1-0", initial: Bool = false) async throws -> RoutingPass {
+/// Passes of one batch share `lookups`, as the worker's do.
+func route(
+    _ stanza: String, from: String, in context: TableRoutingContext, entryID: String = "1-0", initial: Bool = false,
+    lookups: AccountLookups = AccountLookups()
+) async throws -> RoutingPass {
     let element = StanzaWire.decode(stanza)!
     var withFrom = element
     withFrom[attribute: "from"] = from
     let entry = RouteEntry(id: entryID, sender: try JID(from), senderNode: "c2s-1", stanza: withFrom, initialPresence: initial)
-    var pass = RoutingPass(entry: entry, context: context)
+    var pass = RoutingPass(entry: entry, context: context, lookups: lookups)
     try await pass.route()
     return pass
 }

@@ -66,10 +66,13 @@ struct ConfigurationTests {
         let source = try await ConfigSource(environment: [
             "TRELLIS_STORAGE_OFFLINE_MAX_MESSAGES": "0", "TRELLIS_STORAGE_VCARD_MAX_BYTES": "2048",
             "TRELLIS_STORAGE_PRIVATE_MAX_BYTES": "4096", "TRELLIS_STORAGE_BATCH_SIZE": "8",
+            "TRELLIS_STORAGE_BLOCKLIST_MAX_ITEMS": "50",
         ])
         let storage = try StorageConfiguration(source: source)
         #expect(storage.offlineMaxMessages == 0 && storage.vcardMaxBytes == 2048)
         #expect(storage.privateMaxBytes == 4096 && storage.batchSize == 8)
+        #expect(storage.blockListMaxItems == 50)
+        #expect(StorageConfiguration().blockListMaxItems == 1000)
     }
 
     @Test func adminPortDefaultsDifferPerRole() async throws {
@@ -261,6 +264,8 @@ struct ConfigurationTests {
         .init(role: .storage, key: "storage.vcard_max_bytes", value: "1023"),
         .init(role: .storage, key: "storage.private_max_bytes", value: "big"),
         .init(role: .storage, key: "storage.batch_size", value: "1001"),
+        .init(role: .storage, key: "storage.blocklist_max_items", value: "0"),
+        .init(role: .storage, key: "storage.blocklist_max_items", value: "100001"),
         .init(role: .storage, key: "storage.request_timeout_ms", value: "99"),
         .init(role: .router, key: "storage.request_timeout_ms", value: "600001"),
         .init(role: .router, key: "node_id", value: "has space"),

@@ -26,7 +26,7 @@ struct SchemaTests {
         let (applied, complete) = try harness.queue.read { db in
             (try StorageSchema.migrator.appliedIdentifiers(db), try StorageSchema.migrator.hasCompletedMigrations(db))
         }
-        #expect(applied == ["v1"])
+        #expect(applied == ["v1", "v2"])
         #expect(complete)
         #expect(try harness.count("accounts") == 1)
     }
@@ -38,9 +38,32 @@ struct SchemaTests {
         }
         for table in [
             "accounts", "scram_credentials", "roster_versions", "roster_items", "pending_subscriptions", "vcards",
-            "private_xml", "offline_messages", "applied_requests",
+            "private_xml", "offline_messages", "applied_requests", "blocklist_items",
         ] {
             #expect(tables.contains(table), "missing \(table)")
+        }
+    }
+
+    @Test func aVersionOneDatabaseGainsBlockListsAndKeepsItsData() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trellis-v1-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("trellis.sqlite").path
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let old = try DatabaseQueue(path: path, configuration: StorageDatabase.configuration)
+        try StorageSchema.migrator.migrate(old, upTo: "v1")
+        try old.write { db in
+            try db.execute(sql: "INSERT INTO accounts (user, created_at) VALUES ('alice@example.com', 1)")
+        }
+        try old.close()
+
+        let queue = try StorageDatabase.open(path: path)
+        let (applied, accounts) = try queue.read { db in
+            (try StorageSchema.migrator.appliedIdentifiers(db), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts"))
+        }
+        #expect(applied == ["v1", "v2"])
+        #expect(accounts == 1)
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO blocklist_items (user, jid, blocked_at) VALUES ('alice@example.com', 'x', 1)")
         }
     }
 }

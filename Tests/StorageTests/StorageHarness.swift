@@ -21,6 +21,12 @@ final class StorageHarness {
         queue = try StorageDatabase.open(path: directory.appendingPathComponent("db/trellis.sqlite").path)
     }
 
+    /// A harness whose database already holds the account `user`.
+    convenience init(account user: String, limits: StorageLimits = StorageLimits()) throws {
+        try self.init(limits: limits)
+        try createAccount(user)
+    }
+
     deinit {
         try? FileManager.default.removeItem(at: directory)
     }

@@ -8,9 +8,7 @@ struct UserDataOperationsTests {
     static let alice = "alice@example.com"
 
     func harness(_ limits: StorageLimits = StorageLimits()) throws -> StorageHarness {
-        let harness = try StorageHarness(limits: limits)
-        try harness.createAccount(Self.alice)
-        return harness
+        try StorageHarness(account: Self.alice, limits: limits)
     }
 
     @Test func vcardRoundTripsAndIsBounded() throws {

@@ -12,7 +12,8 @@ extension RouterConfiguration {
 /// `scram_iterations` (4096…10000000, default 4096),
 /// `storage.offline_max_messages` (0…100000, default 100),
 /// `storage.vcard_max_bytes` and `storage.private_max_bytes` (1024…16777216, default 65536),
-/// `storage.batch_size` (1…1000, default 64).
+/// `storage.batch_size` (1…1000, default 64),
+/// `storage.blocklist_max_items` (1…100000, default 1000).
 extension StorageConfiguration {
     public init(source: ConfigSource) throws(ConfigurationError) {
         let defaults = StorageConfiguration()
@@ -26,6 +27,8 @@ extension StorageConfiguration {
                 "storage.vcard_max_bytes", default: defaults.vcardMaxBytes, in: 1024...16_777_216),
             privateMaxBytes: try source.int(
                 "storage.private_max_bytes", default: defaults.privateMaxBytes, in: 1024...16_777_216),
-            batchSize: try source.int("storage.batch_size", default: defaults.batchSize, in: 1...1000))
+            batchSize: try source.int("storage.batch_size", default: defaults.batchSize, in: 1...1000),
+            blockListMaxItems: try source.int(
+                "storage.blocklist_max_items", default: defaults.blockListMaxItems, in: 1...100_000))
     }
 }

@@ -27,10 +27,13 @@ public struct StorageConfiguration: Sendable, Equatable {
     public var privateMaxBytes: Int
     /// Requests read and committed together (one transaction, one fsync).
     public var batchSize: Int
+    /// JIDs one user may block (XEP-0191); a block command that would go over
+    /// is refused with `policy-violation`.
+    public var blockListMaxItems: Int
 
     public init(
         path: String = "./var/trellis.sqlite", scramIterations: Int = 4096, offlineMaxMessages: Int = 100,
-        vcardMaxBytes: Int = 65_536, privateMaxBytes: Int = 65_536, batchSize: Int = 64
+        vcardMaxBytes: Int = 65_536, privateMaxBytes: Int = 65_536, batchSize: Int = 64, blockListMaxItems: Int = 1000
     ) {
         self.path = path
         self.scramIterations = scramIterations
@@ -38,5 +41,6 @@ public struct StorageConfiguration: Sendable, Equatable {
         self.vcardMaxBytes = vcardMaxBytes
         self.privateMaxBytes = privateMaxBytes
         self.batchSize = batchSize
+        self.blockListMaxItems = blockListMaxItems
     }
 }

@@ -40,6 +40,10 @@ public enum XMPPNamespace {
     public static let forward = "urn:xmpp:forward:0"
     /// XEP-0334: message processing hints (`no-copy`).
     public static let hints = "urn:xmpp:hints"
+    /// XEP-0191: blocking command.
+    public static let blocking = "urn:xmpp:blocking"
+    /// XEP-0191 §3.3: the application error condition `<blocked/>`.
+    public static let blockingErrors = "urn:xmpp:blocking:errors"
     /// XEP-0352: client state indication.
     public static let clientStateIndication = "urn:xmpp:csi:0"
     /// XEP-0124: BOSH.

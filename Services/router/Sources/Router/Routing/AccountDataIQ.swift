@@ -54,16 +54,22 @@ extension RoutingPass {
     /// RFC 6121 §2.1.6: a roster push to every interested resource of the user.
     mutating func pushRoster(_ push: RosterPush) async {
         guard let user = try? JID(push.user) else { return }
+        var query = XMLElement("query", namespace: XMPPNamespace.roster, attributes: ["ver": String(push.version)])
+        query.append(push.element)
         let sessions = await self.sessions(of: user)
         for (resource, record) in sessions.sorted(by: { $0.key < $1.key }) where record.interested {
             guard let full = try? user.with(resource: resource) else { continue }
-            var query = XMLElement("query", namespace: XMPPNamespace.roster, attributes: ["ver": String(push.version)])
-            query.append(push.element)
-            var iq = XMLElement("iq", namespace: XMPPNamespace.client, attributes: ["type": "set"])
-            iq[attribute: "id"] = "push-\(entry.id)-\(outbox.outgoing.count)"
-            iq.append(query)
-            outbox.deliver(iq, to: full, node: record.node)
+            self.push(query, to: full, node: record.node)
         }
+    }
+
+    /// A server push: an IQ set carrying `payload` to one session, with an id
+    /// unique within the entry (roster pushes, XEP-0191 block list pushes).
+    mutating func push(_ payload: XMLElement, to full: JID, node: String) {
+        var iq = XMLElement("iq", namespace: XMPPNamespace.client, attributes: ["type": "set"])
+        iq[attribute: "id"] = "push-\(entry.id)-\(outbox.outgoing.count)"
+        iq.append(payload)
+        outbox.deliver(iq, to: full, node: node)
     }
 
     /// RFC 6121 §2.5.2: removing an item cancels the subscriptions both ways.
@@ -78,8 +84,7 @@ extension RoutingPass {
         if item.subscription == .from || item.subscription == .both {
             let unsubscribed = XMLElement("presence", namespace: XMPPNamespace.client, attributes: ["type": "unsubscribed", "from": sender.bare.description])
             deliver(unsubscribed, to: contact, sessions: available)
-            let unavailable = XMLElement("presence", namespace: XMPPNamespace.client, attributes: ["type": "unavailable", "from": sender.description])
-            deliver(unavailable, to: contact, sessions: available)
+            deliver(Self.unavailablePresence(from: sender), to: contact, sessions: available)
         }
     }
 

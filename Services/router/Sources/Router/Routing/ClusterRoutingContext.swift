@@ -5,28 +5,95 @@ import Redis
 import XMPPCore
 
 /// The routing context of a router process: sessions from the Redis registry,
-/// rosters from storage's Redis cache, everything else from the storage service.
+/// rosters and block lists from storage's Redis caches, everything else from
+/// the storage service.
 public struct ClusterRoutingContext: RoutingContext {
     public let domains: Set<String>
     let registry: SessionRegistry
     let storage: StorageClient
     let redis: any RedisCommandSender
     let keys: ClusterKeys
+    let fallbackPause: BlockListFallbackPause
 
-    public init(domains: Set<String>, redis: any RedisCommandSender, keys: ClusterKeys, node: NodeID, storage: StorageClient) {
+    /// - Parameter blockListFallbackPause: how long block lists are read as
+    ///   empty without asking storage, after storage did not give one in time
+    ///   while the Redis cache was not ready.
+    public init(
+        domains: Set<String>, redis: any RedisCommandSender, keys: ClusterKeys, node: NodeID, storage: StorageClient,
+        blockListFallbackPause: Duration = .seconds(5)
+    ) {
         self.domains = domains
         self.registry = SessionRegistry(redis: redis, keys: keys, node: node)
         self.storage = storage
         self.redis = redis
         self.keys = keys
+        self.fallbackPause = BlockListFallbackPause(length: blockListFallbackPause)
     }
 
     public func sessions(of user: JID) async throws -> [String: SessionRecord] {
         try await registry.sessions(of: user.bare)
     }
 
-    public func sessions(of users: [JID]) async throws -> [JID: [String: SessionRecord]] {
-        try await registry.sessions(of: users)
+    public func blockList(of user: JID) async throws -> BlockList {
+        try await read(sessionsOf: [], blockListsOf: [user]).blockLists[user.bare] ?? .empty
+    }
+
+    /// One pipeline: `HGETALL sessions:{bare}` for each session read, and for
+    /// the block lists `EXISTS blocklist:ready` and `SMEMBERS blocklist:{bare}`
+    /// each (an absent set is an empty list once storage says the sets are
+    /// complete). Before that — Redis lost its data, storage is rebuilding —
+    /// the lists come from storage.
+    public func read(sessionsOf sessionUsers: [JID], blockListsOf listUsers: [JID]) async throws -> AccountReads {
+        let sessionBares = Array(Set(sessionUsers.map(\.bare)))
+        let listBares = Array(Set(listUsers.map(\.bare)))
+        var commands = sessionBares.map(registry.readCommand(of:))
+        if !listBares.isEmpty {
+            commands.append(["EXISTS", keys.blockListsReady])
+            commands += listBares.map { ["SMEMBERS", keys.blockList(bare: $0.description)] }
+        }
+        guard !commands.isEmpty else { return AccountReads() }
+        let replies = try await redis.pipelineExpectingSuccess(commands)
+        var reads = AccountReads()
+        for (user, reply) in zip(sessionBares, replies) { reads.sessions[user] = SessionRegistry.records(reply) }
+        guard !listBares.isEmpty else { return reads }
+        let listReplies = replies.dropFirst(sessionBares.count)
+        if listReplies.first?.int == 1 {
+            for (user, reply) in zip(listBares, listReplies.dropFirst()) {
+                reads.blockLists[user] = BlockList(normalized: (reply.array ?? []).compactMap(\.string))
+            }
+        } else {
+            reads.blockLists = await blockListsFromStorage(listBares)
+        }
+        return reads
+    }
+
+    /// The lists storage gives, asked for all at once. One it does not give
+    /// in time reads as empty and is counted (`router.blocklists.unknown`),
+    /// and storage is not asked again for a while (`BlockListFallbackPause`);
+    /// an unknown account has nothing blocked.
+    private func blockListsFromStorage(_ users: [JID]) async -> [JID: BlockList] {
+        if fallbackPause.isPaused {
+            RouterMetrics.blockListsUnknown.increment(by: users.count)
+            return Dictionary(uniqueKeysWithValues: users.map { ($0, BlockList.empty) })
+        }
+        return await withTaskGroup(of: (JID, BlockList).self) { group in
+            for user in users {
+                group.addTask { [storage, fallbackPause] in
+                    do {
+                        return (user, BlockList(normalized: try await storage.blockList(user: user.description)))
+                    } catch StorageClientError.rejected {
+                        return (user, .empty)
+                    } catch {
+                        RouterMetrics.blockListsUnknown.increment()
+                        fallbackPause.pause()
+                        return (user, .empty)
+                    }
+                }
+            }
+            var lists: [JID: BlockList] = [:]
+            for await (user, list) in group { lists[user] = list }
+            return lists
+        }
     }
 
     public func directedPresenceRecipients(of sender: JID) async throws -> [JID] {

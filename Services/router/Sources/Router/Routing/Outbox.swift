@@ -9,6 +9,12 @@ public struct Outbox: Sendable, Hashable {
     public struct Outgoing: Sendable, Hashable {
         public var node: String
         public var delivery: Delivery
+        /// The full JID the delivery is for.
+        public var recipient: JID
+        /// Whether block lists apply (XEP-0191): true for everything but the
+        /// server's own answers to the sender, which must get through a block
+        /// (`withholdBlockedDeliveries`).
+        public var screened: Bool
     }
 
     public private(set) var outgoing: [Outgoing] = []
@@ -31,11 +37,19 @@ public struct Outbox: Sendable, Hashable {
 
     public init() {}
 
-    /// Sends `stanza` to the session of `to` (a full JID) on `node`.
-    public mutating func deliver(_ stanza: XMLElement, to: JID, node: String) {
+    /// Sends `stanza` to the session of `to` (a full JID) on `node`. A
+    /// delivery that is not `screened` gets through block lists.
+    public mutating func deliver(_ stanza: XMLElement, to: JID, node: String, screened: Bool = true) {
         var stanza = stanza
         stanza[attribute: "to"] = to.description
-        outgoing.append(Outgoing(node: node, delivery: .stanza(to: to.description, stanza)))
+        outgoing.append(Outgoing(node: node, delivery: .stanza(to: to.description, stanza), recipient: to, screened: screened))
+    }
+
+    /// Drops the deliveries at `indices` (positions in `outgoing`), keeping
+    /// the others in order.
+    mutating func withhold(at indices: Set<Int>) {
+        guard !indices.isEmpty else { return }
+        outgoing = outgoing.enumerated().filter { !indices.contains($0.offset) }.map(\.element)
     }
 
     public var isEmpty: Bool { outgoing.isEmpty }

@@ -42,11 +42,21 @@ extension RoutingPass {
     /// §4.6: directed presence to a full JID reaches that session; to a bare JID,
     /// every available session.
     mutating func directPresence(to target: JID, sessions: [String: SessionRecord]) {
-        if let resource = target.resourcepart {
-            if let record = sessions[resource] { outbox.deliver(stanza, to: target, node: record.node) }
-            return
+        for (full, record) in Self.sessionsReached(by: target, among: sessions) {
+            outbox.deliver(stanza, to: full, node: record.node)
         }
-        deliver(stanza, to: target, sessions: sessions.filter { $0.value.available }.sorted { $0.key < $1.key })
+    }
+
+    /// The sessions, among `target`'s, that a presence addressed to `target`
+    /// reaches (§4.6): that session for a full JID, every available one (in a
+    /// stable order) for a bare JID.
+    static func sessionsReached(by target: JID, among sessions: [String: SessionRecord]) -> [(JID, SessionRecord)] {
+        if let resource = target.resourcepart {
+            return sessions[resource].map { [(target, $0)] } ?? []
+        }
+        return sessions.filter { $0.value.available }.sorted { $0.key < $1.key }.compactMap { resource, record in
+            (try? target.bare.with(resource: resource)).map { ($0, record) }
+        }
     }
 
     /// §4.2.2 / §4.4.2 / §4.5.2: broadcast to every contact subscribed to the
@@ -61,7 +71,7 @@ extension RoutingPass {
             roster = []  // storage is away: the user's own resources still hear it
         }
         let initial = entry.initialPresence && stanza[attribute: "type"] == nil
-        await readAhead(sessionsOf: [sender.bare] + roster.filter {
+        await readAhead(accountsOf: [sender.bare] + roster.filter {
             $0.state.contactSeesUser || (initial && $0.state.userSeesContact)
         }.map(\.jid))
         for contact in roster where contact.state.contactSeesUser {
@@ -106,13 +116,25 @@ extension RoutingPass {
     /// The last available presence of each of `contact`'s sessions, to the sender.
     mutating func sendPresences(of contact: JID) async {
         let sessions = await self.sessions(of: contact)
-        for (resource, record) in sessions.sorted(by: { $0.key < $1.key }) where record.available {
-            guard let text = record.presence, var presence = StanzaWire.decode(text),
-                let full = try? contact.bare.with(resource: resource)
-            else { continue }
-            presence[attribute: "from"] = full.description
+        for (resource, record) in sessions.sorted(by: { $0.key < $1.key }) {
+            guard let presence = Self.lastPresence(of: contact, resource: resource, record: record) else { continue }
             reply(presence)
         }
+    }
+
+    /// The last presence a session broadcast, from its full JID, as probes are
+    /// answered (§4.3.2); `nil` when the session is not available.
+    static func lastPresence(of user: JID, resource: String, record: SessionRecord) -> XMLElement? {
+        guard record.available, let text = record.presence, var presence = StanzaWire.decode(text),
+            let full = try? user.bare.with(resource: resource)
+        else { return nil }
+        presence[attribute: "from"] = full.description
+        return presence
+    }
+
+    /// `<presence type='unavailable'/>` from `full`.
+    static func unavailablePresence(from full: JID) -> XMLElement {
+        XMLElement("presence", namespace: XMPPNamespace.client, attributes: ["type": "unavailable", "from": full.description])
     }
 
     /// A probe from the user: answered only for contacts the user may see.

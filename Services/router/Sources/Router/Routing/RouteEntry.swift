@@ -50,17 +50,31 @@ public struct RouteEntry: Sendable, Hashable {
     /// the sender when the entry does not name its gateway.
     func usersToLookUp(domains: Set<String>) -> [JID] {
         var users: [JID] = []
-        if let to = stanza[attribute: "to"] {
-            if let target = try? JID(to), target.localpart != nil, domains.contains(target.domainpart) {
-                users.append(target.bare)
-            }
-        } else {
+        if stanza[attribute: "to"] == nil {
             users.append(sender.bare)
+        } else if let addressee = localAddressee(domains: domains) {
+            users.append(addressee)
         }
         // The sender's own sessions: for replies, and for the sent copies of a
         // message carbons apply to (XEP-0280 §7).
         if senderNode.isEmpty || MessageCarbons.isEligible(stanza) { users.append(sender.bare) }
         return users
+    }
+
+    /// The accounts whose block lists (XEP-0191) routing this entry checks:
+    /// the sender's (what it addresses, and what a broadcast reaches) and a
+    /// local addressee's (who sent it).
+    func blockListsToLookUp(domains: Set<String>) -> [JID] {
+        [sender.bare] + [localAddressee(domains: domains)].compactMap { $0 }
+    }
+
+    /// The bare JID of the account the stanza's `to` names, when this
+    /// cluster serves it.
+    private func localAddressee(domains: Set<String>) -> JID? {
+        guard let to = stanza[attribute: "to"], let target = try? JID(to), target.localpart != nil,
+            domains.contains(target.domainpart)
+        else { return nil }
+        return target.bare
     }
 
     /// The entry's routing reads the directed-presence set an earlier entry of

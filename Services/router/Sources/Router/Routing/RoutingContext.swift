@@ -29,6 +29,17 @@ public struct WaitingAtLogin: Sendable, Hashable {
     public static let unknown = WaitingAtLogin(offline: true, pending: true)
 }
 
+/// Sessions and block lists (XEP-0191) read together, by bare JID.
+public struct AccountReads: Sendable, Hashable {
+    public var sessions: [JID: [String: SessionRecord]]
+    public var blockLists: [JID: BlockList]
+
+    public init(sessions: [JID: [String: SessionRecord]] = [:], blockLists: [JID: BlockList] = [:]) {
+        self.sessions = sessions
+        self.blockLists = blockLists
+    }
+}
+
 /// What the routing rules may look up or ask for. The worker implements it over
 /// Redis and the storage service; unit tests implement it over tables.
 public protocol RoutingContext: Sendable {
@@ -36,8 +47,13 @@ public protocol RoutingContext: Sendable {
     var domains: Set<String> { get }
     /// Every bound session of a user, by resource (`sessions:{bare}`).
     func sessions(of user: JID) async throws -> [String: SessionRecord]
-    /// The sessions of several users, by bare JID (in the cluster, one round trip).
-    func sessions(of users: [JID]) async throws -> [JID: [String: SessionRecord]]
+    /// The user's block list (XEP-0191). A list nobody can tell (storage does
+    /// not answer while its Redis cache is not ready) reads as empty: blocks
+    /// go unenforced for that while rather than routing stopping (docs/routing.md).
+    func blockList(of user: JID) async throws -> BlockList
+    /// The sessions of some users and the block lists of some, by bare JID
+    /// (in the cluster, one pipelined round trip for all of them).
+    func read(sessionsOf sessionUsers: [JID], blockListsOf listUsers: [JID]) async throws -> AccountReads
     /// The JIDs `sender` (a full JID) sent directed available presence to.
     func directedPresenceRecipients(of sender: JID) async throws -> [JID]
     /// The user's roster (through the storage service's cache). `pendingIn` is
@@ -54,9 +70,10 @@ public protocol RoutingContext: Sendable {
 
 extension RoutingContext {
     /// One lookup after the other, for contexts that have no cheaper way.
-    public func sessions(of users: [JID]) async throws -> [JID: [String: SessionRecord]] {
-        var result: [JID: [String: SessionRecord]] = [:]
-        for user in Set(users.map(\.bare)) { result[user] = try await sessions(of: user) }
-        return result
+    public func read(sessionsOf sessionUsers: [JID], blockListsOf listUsers: [JID]) async throws -> AccountReads {
+        var reads = AccountReads()
+        for user in Set(sessionUsers.map(\.bare)) { reads.sessions[user] = try await sessions(of: user) }
+        for user in Set(listUsers.map(\.bare)) { reads.blockLists[user] = try await blockList(of: user) }
+        return reads
     }
 }

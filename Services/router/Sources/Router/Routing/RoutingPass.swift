@@ -9,15 +9,15 @@ import XMPPCore
 public struct RoutingPass: Sendable {
     public let entry: RouteEntry
     public let context: any RoutingContext
-    /// Session records already read, shared with the other passes of a batch.
-    public let lookups: SessionLookups
+    /// Sessions and block lists already read, shared with the other passes of a batch.
+    public let lookups: AccountLookups
     public internal(set) var outbox = Outbox()
     var requests = 0
     /// The gateway node of the sender's session, for replies; looked up in the
     /// registry when the entry does not name it (`resolveSenderNode`).
     var senderNode: String?
 
-    public init(entry: RouteEntry, context: any RoutingContext, lookups: SessionLookups = SessionLookups()) {
+    public init(entry: RouteEntry, context: any RoutingContext, lookups: AccountLookups = AccountLookups()) {
         self.entry = entry
         self.context = context
         self.lookups = lookups
@@ -57,38 +57,54 @@ public struct RoutingPass: Sendable {
     /// stanza is then treated as for an offline user, never lost).
     func sessions(of user: JID) async -> [String: SessionRecord] {
         let bare = user.bare
-        if let known = lookups.cached(bare) { return known }
+        if let known = lookups.cachedSessions(bare) { return known }
         guard let found = try? await context.sessions(of: bare) else { return [:] }
-        lookups.store([bare: found])
+        lookups.store(AccountReads(sessions: [bare: found]))
         return found
     }
 
-    /// Reads the sessions of users this pass is about to look up, in one round trip.
-    func readAhead(sessionsOf users: [JID]) async {
-        await lookups.readAhead(users, context: context)
+    /// The user's block list (XEP-0191); empty when Redis cannot be read,
+    /// like the sessions.
+    func blockList(of user: JID) async -> BlockList {
+        let bare = user.bare
+        if let known = lookups.cachedBlockList(bare) { return known }
+        guard let found = try? await context.blockList(of: bare) else { return .empty }
+        lookups.store(AccountReads(blockLists: [bare: found]))
+        return found
+    }
+
+    /// Reads the sessions and block lists of the accounts this pass is about
+    /// to look up, in one round trip.
+    func readAhead(accountsOf users: [JID]) async {
+        await lookups.readAhead(sessionsOf: users, blockListsOf: users, context: context)
     }
 
     // MARK: Replies to the sender
 
     /// Sends `stanza` to the sender's session (on the gateway that routed it).
-    mutating func reply(_ stanza: XMLElement) {
+    /// A stanza that is not `screened` gets through block lists.
+    mutating func reply(_ stanza: XMLElement, screened: Bool = true) {
         guard let senderNode else { return }  // the sender is gone: nobody to tell
-        outbox.deliver(stanza, to: sender, node: senderNode)
+        outbox.deliver(stanza, to: sender, node: senderNode, screened: screened)
     }
 
-    /// Answers the routed stanza with an error, unless it is an error itself (RFC 6120 §8.3.1).
+    /// Answers the routed stanza with an error, unless it is an error itself
+    /// (RFC 6120 §8.3.1). The error comes from the addressee's JID but is the
+    /// server's answer, so no block list withholds it.
     mutating func bounce(_ error: StanzaError) {
         var original = stanza
         if original[attribute: "to"] == nil { original[attribute: "to"] = sender.bare.description }
         guard let reply = original.errorReply(error) else { return }
-        self.reply(reply)
+        self.reply(reply, screened: false)
     }
 
     /// Delivers to every session in `targets` of `user`.
-    mutating func deliver(_ stanza: XMLElement, to user: JID, sessions targets: [(String, SessionRecord)]) {
+    mutating func deliver(
+        _ stanza: XMLElement, to user: JID, sessions targets: [(String, SessionRecord)], screened: Bool = true
+    ) {
         for (resource, record) in targets {
             guard let full = try? user.bare.with(resource: resource) else { continue }
-            outbox.deliver(stanza, to: full, node: record.node)
+            outbox.deliver(stanza, to: full, node: record.node, screened: screened)
         }
     }
 }

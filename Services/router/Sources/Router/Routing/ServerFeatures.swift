@@ -10,7 +10,7 @@ public enum ServerFeatures {
     public static let features: [String] = [
         XMPPNamespace.discoInfo, XMPPNamespace.discoItems, XMPPNamespace.ping, XMPPNamespace.version,
         XMPPNamespace.roster, XMPPNamespace.vcard, XMPPNamespace.privateXML, "msgoffline",
-        XMPPNamespace.carbons,
+        XMPPNamespace.carbons, XMPPNamespace.blocking,
     ].sorted()
 
     public static func discoInfo() -> XMLElement {

@@ -28,6 +28,13 @@ extension RoutingPass {
             try await handleRoster(key.type, payload: payload)
         case (_, XMPPNamespace.vcard):
             try await handleVCard(key, payload: payload, target: target)
+        case (_, XMPPNamespace.blocking) where key.target != .host:
+            guard key.target == .ownAccount else {
+                // XEP-0191: only the user's own block list.
+                bounce(StanzaError(.forbidden))
+                return true
+            }
+            try await handleBlocking(key.type, payload: payload)
         case (_, XMPPNamespace.privateXML):
             guard key.target == .ownAccount else {
                 bounce(StanzaError(.forbidden))

@@ -8,6 +8,11 @@ extension RoutingPass {
     /// Routes the entry. Throws only when a part of the cluster it needs is
     /// unreachable; the worker then leaves the entry to be routed again.
     public mutating func route() async throws {
+        try await dispatch()
+        await withholdBlockedDeliveries()
+    }
+
+    private mutating func dispatch() async throws {
         guard let kind = stanza.stanzaKind else { return }
         await resolveSenderNode()
         // RFC 6120 §8.1.1.1: no `to` means the sender's own account.
@@ -21,11 +26,15 @@ extension RoutingPass {
         } else {
             target = sender.bare
         }
+        // XEP-0191 §3.3: what the user addresses to a JID they blocked goes nowhere.
+        if await stopsAtSendersBlockList(to: target) { return }
         // RFC 6120 §10.4: no s2s yet, so every other domain is unreachable.
         guard context.domains.contains(target.domainpart) else {
             if kind != .presence { bounce(StanzaError(.remoteServerNotFound)) }
             return
         }
+        // XEP-0191 §3.3: what a JID the addressee blocked sends never reaches them.
+        if await stopsAtAddresseesBlockList(target) { return }
         switch kind {
         case .message:
             if target.localpart == nil {

@@ -33,11 +33,8 @@ extension RoutingPass {
             switch type {
             case .subscribed:
                 // §3.1.5: the contact now sees the user: send the user's current presence.
-                for (resource, record) in await sessions(of: sender).sorted(by: { $0.key < $1.key }) where record.available {
-                    guard let text = record.presence, var presence = StanzaWire.decode(text),
-                        let full = try? sender.bare.with(resource: resource)
-                    else { continue }
-                    presence[attribute: "from"] = full.description
+                for (resource, record) in await sessions(of: sender).sorted(by: { $0.key < $1.key }) {
+                    guard let presence = Self.lastPresence(of: sender, resource: resource, record: record) else { continue }
                     deliver(presence, to: contact, sessions: contactSessions)
                 }
             case .unsubscribed:
@@ -63,12 +60,12 @@ extension RoutingPass {
 
     /// Unavailable presence from each available session of `user` to the
     /// `recipients` sessions of `recipient`.
-    mutating func sendUnavailable(from user: JID, to recipient: JID, recipients: [(String, SessionRecord)]) async {
+    mutating func sendUnavailable(
+        from user: JID, to recipient: JID, recipients: [(String, SessionRecord)], screened: Bool = true
+    ) async {
         for (resource, record) in await sessions(of: user).sorted(by: { $0.key < $1.key }) where record.available {
             guard let full = try? user.bare.with(resource: resource) else { continue }
-            let unavailable = XMLElement(
-                "presence", namespace: XMPPNamespace.client, attributes: ["type": "unavailable", "from": full.description])
-            deliver(unavailable, to: recipient, sessions: recipients)
+            deliver(Self.unavailablePresence(from: full), to: recipient, sessions: recipients, screened: screened)
         }
     }
 }

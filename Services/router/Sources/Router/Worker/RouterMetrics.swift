@@ -12,6 +12,9 @@ enum RouterMetrics {
     static let routeTime = Timer(label: "router.route.duration")
     /// Partitions this router holds.
     static let partitions = Gauge(label: "router.partitions")
+    /// Block lists (XEP-0191) routing could not know — storage's cache was
+    /// not ready and storage did not answer — and treated as empty.
+    static let blockListsUnknown = Counter(label: "router.blocklists.unknown")
     /// Dead nodes swept by this router.
     static let sweeps = Counter(label: "router.sweeps")
     /// XEP-0198 sessions that reached their deadline without a resumption.

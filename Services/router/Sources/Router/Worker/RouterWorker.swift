@@ -161,8 +161,11 @@ public final class RouterWorker: Service, Sendable {
         guard let partition = Int(stream.split(separator: "{").last?.dropLast() ?? "") else { return }
         var batch = CommitBatch()
         let routeEntries = entries.map { RouteEntry($0, stream: stream) }
-        let lookups = SessionLookups()
-        await lookups.readAhead(routeEntries.flatMap { $0?.usersToLookUp(domains: context.domains) ?? [] }, context: context)
+        let lookups = AccountLookups()
+        await lookups.readAhead(
+            sessionsOf: routeEntries.flatMap { $0?.usersToLookUp(domains: context.domains) ?? [] },
+            blockListsOf: routeEntries.flatMap { $0?.blockListsToLookUp(domains: context.domains) ?? [] },
+            context: context)
         for (entry, routeEntry) in zip(entries, routeEntries) {
             guard leases.mayProcess(partition) else {
                 // The lease is at risk: leave the rest pending; whoever holds

@@ -10,6 +10,9 @@ enum StorageSchema {
         migrator.registerMigration("v1") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
 
@@ -75,5 +78,16 @@ enum StorageSchema {
             applied_at INTEGER NOT NULL
         );
         CREATE INDEX applied_requests_by_time ON applied_requests(applied_at);
+        """
+
+    /// XEP-0191 block lists: one row per blocked JID (normalised, in any of
+    /// the four forms of XEP-0191 §6), going with the account.
+    static let v2 = """
+        CREATE TABLE blocklist_items (
+            user TEXT NOT NULL REFERENCES accounts(user) ON DELETE CASCADE,
+            jid TEXT NOT NULL,
+            blocked_at INTEGER NOT NULL,
+            PRIMARY KEY (user, jid)
+        );
         """
 }

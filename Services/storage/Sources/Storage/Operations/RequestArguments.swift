@@ -1,4 +1,5 @@
 import Cluster
+import ClusterIO
 import XMPPCore
 
 /// Typed access to a request's arguments; every failure is a `bad-request`
@@ -33,6 +34,23 @@ struct RequestArguments: Sendable {
     /// Any JID, reduced to its bare form and normalised.
     func bareJID(_ name: String) throws(StorageFailure) -> String {
         try jid(name).description
+    }
+
+    /// A JSON array of JIDs of any form (`items` of the block list
+    /// operations), each normalised and kept once, in order; absent or empty
+    /// is an empty list.
+    func jidList(_ name: String) throws(StorageFailure) -> [String] {
+        guard let text = optional(name) else { return [] }
+        guard let values = StorageValue(jsonText: text)?.list else { throw .badRequest("\(name) is not a JSON array") }
+        var seen: Set<String> = []
+        var jids: [String] = []
+        for value in values {
+            guard let raw = value.string, let jid = try? JID(raw) else {
+                throw StorageFailure(.jidMalformed, "\(name) holds something that is not a JID")
+            }
+            if seen.insert(jid.description).inserted { jids.append(jid.description) }
+        }
+        return jids
     }
 
     private func jid(_ name: String) throws(StorageFailure) -> JID {

@@ -72,6 +72,9 @@ struct RequestExecutor: Sendable {
         case .privateSet: return try UserDataOperations.setPrivate(arguments, limits: limits, in: db)
         case .offlineStore: return try UserDataOperations.storeOffline(arguments, limits: limits, now: now, in: db)
         case .offlineTake: return try UserDataOperations.takeOffline(arguments, in: db)
+        case .blockListGet: return try BlockListOperations.get(arguments, in: db)
+        case .blockListBlock: return try BlockListOperations.block(arguments, limits: limits, now: now, in: db)
+        case .blockListUnblock: return try BlockListOperations.unblock(arguments, in: db)
         }
     }
 

@@ -13,6 +13,9 @@ struct StorageLimits: Sendable, Hashable {
     /// Longest roster item name or group name, in bytes (RFC 6121 §2.3.3 lets a
     /// server refuse longer ones with `not-acceptable`).
     var rosterTextMaxBytes: Int = 1023
+    /// JIDs one user may block (XEP-0191); a block command that would go over
+    /// is refused whole with `policy-violation`.
+    var blockListMaxItems: Int = 1000
     /// How long the reply of an applied mutation is kept for replays, in milliseconds.
     var appliedRetentionMilliseconds: Int64 = 24 * 3_600_000
 }

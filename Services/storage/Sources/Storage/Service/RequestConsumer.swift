@@ -19,8 +19,9 @@ import ServiceLifecycle
 /// `XREADGROUP … BLOCK` on a dedicated connection.
 ///
 /// For each batch: execute in one SQLite transaction (`RequestExecutor`),
-/// rewrite the roster caches the batch touched, push each reply (`LPUSH` +
-/// `PEXPIRE` on the requester's list), then `XACK` + `XDEL` the entries. A crash
+/// rewrite the roster caches and block lists the batch touched, push each
+/// reply (`LPUSH` + `PEXPIRE` on the requester's list), then `XACK` + `XDEL`
+/// the entries. A crash
 /// anywhere before the acknowledgement leaves the entries pending; they are
 /// answered again after the restart, and mutations, being idempotent by
 /// request id, return their first reply without being applied twice.
@@ -47,6 +48,7 @@ final class RequestConsumer: Service, Sendable {
     private let settings: Settings
     private let cache: RosterCache
     private let waiting: WaitingFlags
+    private let blockLists: BlockListCache
     private let logger: Logger
 
     init(
@@ -60,6 +62,7 @@ final class RequestConsumer: Service, Sendable {
         self.settings = settings
         self.cache = RosterCache(keys: keys)
         self.waiting = WaitingFlags(keys: keys)
+        self.blockLists = BlockListCache(keys: keys)
         self.logger = logger
     }
 
@@ -70,11 +73,13 @@ final class RequestConsumer: Service, Sendable {
             do {
                 try await redis.withDedicatedConnection { connection in
                     try await connection.xgroupCreate(keys.storageRequests, group: ClusterKeys.storageGroup, startAt: "0")
-                    // Routers ask storage at every login until the flags are rebuilt
-                    // (Redis may have lost them, or this process died mid-batch).
-                    _ = try await connection.send(["DEL", keys.waitingReady])
+                    // Routers ask storage at every login, and for block lists,
+                    // until the caches are rebuilt (Redis may have lost them, or
+                    // this process died mid-batch).
+                    _ = try await connection.send(["DEL", keys.waitingReady, keys.blockListsReady])
                     try await claimPending(connection)
                     try await waiting.rebuild(from: database, to: connection)
+                    try await blockLists.rebuild(from: database, to: connection)
                     if attempt > 0 { logger.info("storage consumer resumed") }
                     attempt = 0
                     while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -136,6 +141,7 @@ final class RequestConsumer: Service, Sendable {
             replies = batch.requests.map { .failure(id: $0.id, condition: "internal-server-error") }
         }
         try await refreshCaches(for: batch.requests)
+        try await blockLists.refresh(users(of: batch.requests, BlockListCache.users(of:)), from: database, to: redis)
 
         // What waits at login is flagged before anyone hears of the change.
         var commands = try await waitingCommands(for: batch.requests)
@@ -154,11 +160,17 @@ final class RequestConsumer: Service, Sendable {
         _ = try await redis.pipelineExpectingSuccess(commands)
     }
 
-    private func refreshCaches(for requests: [StorageRequest]) async throws {
+    /// The users `affected` names for any of `requests`, each once, in order.
+    private func users(of requests: [StorageRequest], _ affected: (StorageRequest) -> [String]) -> [String] {
         var users: [String] = []
         for request in requests {
-            for user in RequestExecutor.rosterUsers(of: request) where !users.contains(user) { users.append(user) }
+            for user in affected(request) where !users.contains(user) { users.append(user) }
         }
+        return users
+    }
+
+    private func refreshCaches(for requests: [StorageRequest]) async throws {
+        let users = users(of: requests, RequestExecutor.rosterUsers(of:))
         guard !users.isEmpty else { return }
         let snapshots = try await database.read { [users] db in
             try users.map { user in
@@ -172,10 +184,7 @@ final class RequestConsumer: Service, Sendable {
 
     /// Rewrites the `waiting:{bare}` flags of the users `requests` may have changed.
     private func waitingCommands(for requests: [StorageRequest]) async throws -> [[any RESPArgument]] {
-        var users: [String] = []
-        for request in requests {
-            for user in WaitingFlags.users(of: request) where !users.contains(user) { users.append(user) }
-        }
+        let users = users(of: requests, WaitingFlags.users(of:))
         guard !users.isEmpty else { return [] }
         let flags = try await database.read { [users] db in try users.map { try WaitingFlags.flags(of: $0, in: db) } }
         return zip(users, flags).flatMap { waiting.commands(user: $0, flags: $1) }

@@ -36,6 +36,7 @@ public enum StorageServices {
         limits.offlineMaxMessages = configuration.offlineMaxMessages
         limits.vcardMaxBytes = configuration.vcardMaxBytes
         limits.privateMaxBytes = configuration.privateMaxBytes
+        limits.blockListMaxItems = configuration.blockListMaxItems
         return limits
     }
 }

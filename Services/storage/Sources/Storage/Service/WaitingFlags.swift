@@ -73,15 +73,7 @@ struct WaitingFlags: Sendable {
     /// (harmless: one storage request at their next login).
     func rebuild(from database: any DatabaseReader, to redis: any RedisCommandSender) async throws {
         let everyone = try await database.read { db in try Self.everyoneWaiting(in: db) }
-        var commands: [[any RESPArgument]] = []
-        for (user, flags) in everyone {
-            commands += self.commands(user: user, flags: flags)
-            if commands.count >= 512 {
-                _ = try await redis.pipelineExpectingSuccess(commands)
-                commands = []
-            }
-        }
-        commands.append(["SET", keys.waitingReady, "1"])
-        _ = try await redis.pipelineExpectingSuccess(commands)
+        try await CacheRebuild.write(
+            everyone.lazy.map { commands(user: $0.key, flags: $0.value) }, thenSet: keys.waitingReady, to: redis)
     }
 }
