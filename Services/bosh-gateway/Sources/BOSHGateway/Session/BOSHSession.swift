@@ -25,11 +25,21 @@ final class BOSHSession: Sendable {
         var nextRequest: UInt64 = 1
         var output = ClientStreamOutput()
         var endedAt: ContinuousClock.Instant?
+        /// What waits for the client's next request, in bytes (about).
+        var heldBytes = 0
     }
 
+    /// The most output that may wait for a client that does not come back for
+    /// it (`max_outbound_bytes`, issue #16).
+    let maxHeldBytes: Int
+
     /// Holds the creation request until the stream features are ready.
-    init(info: BOSHSessionInfo, creation promise: EventLoopPromise<HTTPResponse>, now: ContinuousClock.Instant) {
+    init(
+        info: BOSHSessionInfo, creation promise: EventLoopPromise<HTTPResponse>, now: ContinuousClock.Instant,
+        maxHeldBytes: Int = 1 << 20
+    ) {
         self.info = info
+        self.maxHeldBytes = maxHeldBytes
         (inputs, continuation) = AsyncStream.makeStream()
         var core = Core(machine: Machine(parameters: info.parameters, creationRID: info.creationRID, creationRequest: 0, now: now))
         core.responders[0] = promise
@@ -61,7 +71,14 @@ final class BOSHSession: Sendable {
                 return []
             }
             let chunk = core.output.read(text)
+            if !chunk.elements.isEmpty, core.heldBytes + text.utf8.count > maxHeldBytes {
+                // The client does not come for its output (issue #16): the
+                // session ends and what it would have held goes back to the routers.
+                accepted = false
+                return core.machine.terminate(.policyViolation, now: now)
+            }
             var actions = chunk.elements.isEmpty ? [] : core.machine.send(chunk.elements, now: now)
+            core.heldBytes = core.machine.hasOutbox ? core.heldBytes + text.utf8.count : 0
             switch chunk.end {
             case nil: break
             case .closed: actions += core.machine.terminate(nil, now: now)

@@ -63,6 +63,8 @@ public struct BOSHSessionStateMachine<RequestID: Hashable & Sendable>: Sendable 
     private var idleLimit: Duration
     private var lastRequestAt: Instant
     private(set) public var isEnded = false
+    /// Payloads wait for the client's next request.
+    public var hasOutbox: Bool { !outbox.isEmpty }
 
     /// Starts a session whose creation request (`rid`, HTTP request `id`) is held
     /// until the first payloads (the stream features) are ready.

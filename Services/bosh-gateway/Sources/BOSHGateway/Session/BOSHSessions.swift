@@ -94,7 +94,8 @@ public final class BOSHSessions: Sendable {
             sid: Self.makeSID(), streamID: ClientSession.makeStreamID(), domain: domain, language: body.language ?? "en",
             parameters: parameters, creationRID: rid, isLegacy: legacy,
             contentType: body.content.flatMap(Self.safeContentType) ?? BOSHSessionInfo.defaultContentType)
-        let session = BOSHSession(info: info, creation: promise, now: now)
+        let session = BOSHSession(
+            info: info, creation: promise, now: now, maxHeldBytes: settings.environment.maxOutboundBytes)
         table.withLock { $0[info.sid] = session }
         var environment = settings.environment
         environment.logger[metadataKey: "bosh.sid"] = .string(info.sid)
