@@ -90,6 +90,7 @@ let package = Package(
             name: "Runtime",
             dependencies: [
                 "Redis", "Cluster",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

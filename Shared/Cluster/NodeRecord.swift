@@ -13,10 +13,14 @@ public struct NodeRecord: Sendable, Hashable {
     public var vroute: String?
     /// Start time, seconds since 1970.
     public var startedAt: Int
+    /// The cluster-wide settings the node runs with (`name=value;…`) and
+    /// their short hash, so that members can tell they disagree (issue #14).
+    public var settings: String?
+    public var settingsHash: String?
 
     public init(
         id: NodeID, role: NodeRole, address: String? = nil, adminAddress: String? = nil,
-        vroute: String? = nil, startedAt: Int
+        vroute: String? = nil, startedAt: Int, settings: String? = nil, settingsHash: String? = nil
     ) {
         self.id = id
         self.role = role
@@ -24,6 +28,8 @@ public struct NodeRecord: Sendable, Hashable {
         self.adminAddress = adminAddress
         self.vroute = vroute
         self.startedAt = startedAt
+        self.settings = settings
+        self.settingsHash = settingsHash
     }
 
     /// Field/value pairs for `HSET`.
@@ -34,6 +40,8 @@ public struct NodeRecord: Sendable, Hashable {
         if let address { fields.append(("address", address)) }
         if let adminAddress { fields.append(("admin", adminAddress)) }
         if let vroute { fields.append(("vroute", vroute)) }
+        if let settings { fields.append(("settings", settings)) }
+        if let settingsHash { fields.append(("settings_hash", settingsHash)) }
         return fields
     }
 
@@ -46,6 +54,7 @@ public struct NodeRecord: Sendable, Hashable {
         else { return nil }
         self.init(
             id: id, role: role, address: fields["address"], adminAddress: fields["admin"],
-            vroute: fields["vroute"], startedAt: startedAt)
+            vroute: fields["vroute"], startedAt: startedAt, settings: fields["settings"],
+            settingsHash: fields["settings_hash"])
     }
 }

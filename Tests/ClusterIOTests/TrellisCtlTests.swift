@@ -104,9 +104,23 @@ struct TrellisCtlTests {
             _ = try await stack.redis.send("HSET", keys.node(NodeID("c2s-1")!), "id", "c2s-1", "role", "c2s", "started_at", "0", "address", "127.0.0.3:5222")
             _ = try await stack.redis.send("SADD", keys.nodeSessions(NodeID("c2s-1")!), "alice@localhost/phone")
             _ = try await stack.redis.send("HSET", keys.sessions(bare: "alice@localhost"), "phone", "{\"node\":\"c2s-1\"}")
+            // Two routers agree on their settings; a third runs another partition count.
+            for (id, settings) in [("router-1", "domains=localhost;router.partitions=32"), ("router-2", "domains=localhost;router.partitions=32"), ("router-3", "domains=localhost;router.partitions=16")] {
+                _ = try await stack.redis.send("SADD", keys.nodes, id)
+                _ = try await stack.redis.send(
+                    "HSET", keys.node(NodeID(id)!), "id", id, "role", "router", "started_at", "0", "settings", settings,
+                    "settings_hash", settings.hasSuffix("32") ? "aaaa" : "bbbb")
+            }
             var result = try await Self.run(["nodes", "list"], stack: stack)
             #expect(result.status == 0)
-            #expect(result.stdout == "c2s-1\tc2s\t127.0.0.3:5222\t-\t-\t1970-01-01T00:00:00Z\nrouter-gone\texpired\n")
+            #expect(result.stdout == """
+                c2s-1\tc2s\t127.0.0.3:5222\t-\t-\t1970-01-01T00:00:00Z\t-
+                router-1\trouter\t-\t-\t-\t1970-01-01T00:00:00Z\taaaa
+                router-2\trouter\t-\t-\t-\t1970-01-01T00:00:00Z\taaaa
+                router-3\trouter\t-\t-\t-\t1970-01-01T00:00:00Z\tbbbb\tdrift:router.partitions
+                router-gone\texpired
+
+                """)
             result = try await Self.run(["sessions", "list"], stack: stack)
             #expect(result.stdout == "alice@localhost/phone\tc2s-1\t{\"node\":\"c2s-1\"}\n")
         }

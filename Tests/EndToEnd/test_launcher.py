@@ -1,7 +1,7 @@
 """The launcher's cluster: every process ready and registered in Redis, and the
 failure handles tests rely on (kill -9, SIGTERM, restart, Redis restart)."""
 
-from cluster import pid_alive, wait_for
+from cluster import ctl, pid_alive, wait_for
 
 SERVICE_ROLES = ("storage", "router", "c2s", "bosh-gateway")
 
@@ -27,6 +27,10 @@ def test_every_process_is_ready_and_registered(cluster):
     # Each process has its own loopback address.
     hosts = [p["host"] for p in cluster.processes()]
     assert len(hosts) == len(set(hosts))
+    # Every member runs the same cluster-wide settings (docs/clustering.md).
+    hashes = {node_record(cluster, p["node_id"])["settings_hash"] for p in services}
+    assert len(hashes) == 1, hashes
+    assert "drift:" not in ctl(cluster, "nodes", "list").stdout
 
 
 def test_cluster_json_describes_the_cluster(cluster):

@@ -17,12 +17,15 @@ public final class NodeHeartbeat: Service, Sendable {
     private let ttl: Duration
     private let readiness: Readiness
     private let recreations: NodeRecordRecreations
+    private let settingsCheck: ClusterSettingsCheck?
     private let logger: Logger
 
     public init(
         record: NodeRecord, redis: RedisClient, keys: ClusterKeys, interval: Duration, ttl: Duration,
-        readiness: Readiness, recreations: NodeRecordRecreations = NodeRecordRecreations(), logger: Logger
+        readiness: Readiness, recreations: NodeRecordRecreations = NodeRecordRecreations(),
+        settingsCheck: ClusterSettingsCheck? = nil, logger: Logger
     ) {
+        self.settingsCheck = settingsCheck
         self.record = record
         self.redis = redis
         self.keys = keys
@@ -34,14 +37,31 @@ public final class NodeHeartbeat: Service, Sendable {
         readiness.register(Self.readinessCheck)
     }
 
+    /// How often (in beats) the cluster's settings are compared; at the
+    /// first beat too, before the node joins.
+    static let settingsCheckBeats = 30
+
     /// The name of the readiness check this service drives.
     public static let readinessCheck = "redis"
 
     public func run() async throws {
         var failing = false
         var written = false
+        var beats = 0
+        var reported: Set<ClusterSettingsCheck.Drift> = []
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
+                if let settingsCheck, beats % Self.settingsCheckBeats == 0 {
+                    let drifts = try await settingsCheck.drifts(redis: redis, keys: keys, me: record.id)
+                    if !written, let refusal = settingsCheck.refusal(among: drifts) { throw refusal }
+                    for drift in Set(drifts).subtracting(reported) {
+                        logger.warning(
+                            "cluster settings differ from another node's",
+                            metadata: ["other.node": "\(drift.node)", "settings": "\(drift.settings.joined(separator: ","))"])
+                    }
+                    reported = Set(drifts)
+                }
+                beats += 1
                 let existed = try await beat()
                 if written && !existed {
                     logger.notice("node record was gone; telling services to register again")
@@ -51,6 +71,8 @@ public final class NodeHeartbeat: Service, Sendable {
                 if failing { logger.info("node record restored in redis") }
                 failing = false
                 readiness.set(Self.readinessCheck, passing: true)
+            } catch let refusal as ClusterSettingsCheck.Refusal {
+                throw refusal
             } catch {
                 if !failing { logger.warning("node heartbeat failed", metadata: ["error": "\(error)"]) }
                 failing = true

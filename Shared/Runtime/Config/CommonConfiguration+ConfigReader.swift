@@ -14,6 +14,7 @@ import Logging
 /// - `shutdown_grace_seconds` (1…600, default 10).
 /// - `heartbeat.interval_ms` (100…60000, default 1000), `heartbeat.ttl_ms`
 ///   (500…600000, default 5000; at least twice the interval).
+/// - `cluster.refuse_config_drift` (default false).
 extension CommonConfiguration {
     public init(role: Role, source: ConfigSource) throws(ConfigurationError) {
         let defaults = CommonConfiguration(role: role)
@@ -52,6 +53,7 @@ extension CommonConfiguration {
                 key: "heartbeat.ttl_ms", expected: "at least twice heartbeat.interval_ms (\(heartbeatIntervalMilliseconds))",
                 got: String(nodeTTLMilliseconds))
         }
+        refuseConfigurationDrift = try source.bool("cluster.refuse_config_drift", default: false)
     }
 
     static func validateNodeID(_ id: String) throws(ConfigurationError) {

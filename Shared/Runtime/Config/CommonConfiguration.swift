@@ -17,6 +17,9 @@ public struct CommonConfiguration: Sendable, Equatable {
     public var heartbeatIntervalMilliseconds: Int = 1_000
     /// How long `node:{id}` lives without a refresh; then the node counts as dead.
     public var nodeTTLMilliseconds: Int = 5_000
+    /// Refuse to start when another live node's cluster-wide settings differ
+    /// from this one's (`ClusterSettings`); otherwise the difference is reported.
+    public var refuseConfigurationDrift = false
 
     public init(
         role: Role,

@@ -66,6 +66,9 @@ public enum TrellisProcess {
             try await runServices(context: context, makeServices: makeServices)
             logger.info("stopped")
             return successExitCode
+        } catch let error as ClusterSettingsCheck.Refusal {
+            logger.critical("refusing to join the cluster", metadata: ["error": "\(error)"])
+            return configurationErrorExitCode
         } catch {
             logger.critical("stopped on error", metadata: ["error": "\(error)"])
             return failureExitCode
@@ -99,17 +102,21 @@ public enum TrellisProcess {
                 ])
         }
         let watch = ShutdownWatch()
+        let settings = ClusterSettings(configuration)
         let heartbeat = NodeHeartbeat(
             record: NodeRecord(
                 id: context.nodeID, role: configuration.role,
                 address: configuration.listenAddresses.first,
                 adminAddress: "\(configuration.common.admin.host):\(configuration.common.admin.port)",
                 vroute: configuration.role == .boshGateway ? configuration.bosh.resolvedVRoute() : nil,
-                startedAt: Int(Date().timeIntervalSince1970)),
+                startedAt: Int(Date().timeIntervalSince1970), settings: settings.encoded, settingsHash: settings.hash),
             redis: context.redis, keys: context.keys,
             interval: .milliseconds(configuration.common.heartbeatIntervalMilliseconds),
             ttl: .milliseconds(configuration.common.nodeTTLMilliseconds),
-            readiness: context.readiness, recreations: context.recordRecreations, logger: logger)
+            readiness: context.readiness, recreations: context.recordRecreations,
+            settingsCheck: ClusterSettingsCheck(
+                settings: settings, refuseAnyDifference: configuration.common.refuseConfigurationDrift),
+            logger: logger)
         // Start order: Redis, the heartbeat, the role's services, the admin
         // server; a graceful shutdown runs it backwards, so the node deregisters
         // after its services drained and Redis closes last.
