@@ -31,6 +31,14 @@ public struct ClusterKeys: Sendable, Hashable {
     /// Stream of inbound stanzas for one routing partition (consumer group `routers`).
     public func route(partition: Int) -> String { prefix + "route:{\(partition)}" }
 
+    /// The partition of a `route(partition:)` stream name, or `nil` for
+    /// another key.
+    public func partition(ofRoute stream: String) -> Int? {
+        let start = prefix + "route:{"
+        guard stream.hasPrefix(start), stream.hasSuffix("}") else { return nil }
+        return Int(stream.dropFirst(start.count).dropLast())
+    }
+
     /// Lease on one routing partition: holds the owning router's node id, with a TTL.
     public func routeLease(partition: Int) -> String { prefix + "lease:route:{\(partition)}" }
 

@@ -21,15 +21,28 @@ public enum StorageOperation: String, Sendable, Hashable, CaseIterable {
     case blockListGet = "blocklist.get"
     case blockListBlock = "blocklist.block"
     case blockListUnblock = "blocklist.unblock"
+    case archiveAppend = "archive.append"
+    case archiveQuery = "archive.query"
+    case archiveMetadata = "archive.metadata"
 
     /// Mutations are applied at most once per request id; a retried request gets
     /// the first reply again.
     public var isMutation: Bool {
         switch self {
-        case .accountList, .accountCredentials, .rosterGet, .subscriptionPending, .vcardGet, .privateGet, .blockListGet:
+        case .accountList, .accountCredentials, .rosterGet, .subscriptionPending, .vcardGet, .privateGet, .blockListGet,
+            .archiveQuery, .archiveMetadata:
             false
         default: true
         }
+    }
+
+    /// Whether storage records the reply in its idempotency log, so that a
+    /// replay gets it again instead of a second application. `archive.append`
+    /// is idempotent by its own key (an archive id is stored once per user)
+    /// and nobody waits for its reply: logging it would double the writes of
+    /// every archived message for nothing.
+    public var logsReply: Bool {
+        isMutation && self != .archiveAppend
     }
 
     /// Requests nobody can use once their requester has given up: reads, and

@@ -5,6 +5,7 @@
 /// (the list the requester waits on) and `sent` (milliseconds since 1970, for
 /// metrics and to drop reads nobody waits for any more). Arguments are the
 /// remaining fields, named by the operation (`user`, `contact`, `xml`, …).
+/// An empty `reply` (`noReply`) asks for no reply at all.
 public struct StorageRequest: Sendable, Hashable {
     public var id: String
     public var operation: StorageOperation
@@ -22,6 +23,14 @@ public struct StorageRequest: Sendable, Hashable {
         self.sentAtMilliseconds = sentAtMilliseconds
         self.arguments = arguments
     }
+
+    /// The `reply` of a request whose requester waits for nothing (a router's
+    /// `archive.append`, queued in the transaction that routes the message):
+    /// storage applies it and answers nobody.
+    public static let noReply = ""
+
+    /// Whether someone waits for the reply.
+    public var expectsReply: Bool { replyTo != Self.noReply }
 
     static let reservedFields: Set<String> = ["id", "op", "reply", "sent"]
 

@@ -29,6 +29,20 @@ struct StorageMessagesTests {
         #expect(!StorageOperation.rosterGet.isMutation)
         #expect(StorageOperation.offlineStore.isMutation)
         #expect(StorageOperation.offlineTake.isMutation)
+        #expect(!StorageOperation.archiveQuery.isMutation && !StorageOperation.archiveMetadata.isMutation)
+        // archive.append is idempotent by its key: applied again, never dropped as stale, not logged.
+        #expect(StorageOperation.archiveAppend.isMutation && !StorageOperation.archiveAppend.isDroppedWhenStale)
+        #expect(!StorageOperation.archiveAppend.logsReply && StorageOperation.offlineStore.logsReply)
+        #expect(!StorageOperation.rosterGet.logsReply)
+    }
+
+    @Test func aRequestMayAskForNoReply() throws {
+        let request = StorageRequest(
+            id: "route:{3}/1-0:1", operation: .archiveAppend, replyTo: StorageRequest.noReply, sentAtMilliseconds: 1,
+            arguments: ["archive_id": "1-0-3"])
+        #expect(!request.expectsReply)
+        #expect(request.fields.first { $0.0 == "reply" }?.1 == "")
+        #expect(try StorageRequest(fields: request.fields) == request)
     }
 
     @Test func replyJSONRoundTrips() throws {

@@ -9,6 +9,7 @@ import XMPPCore
 /// for rule tests without Redis or storage.
 final class TableRoutingContext: RoutingContext, Sendable {
     let domains: Set<String> = ["example.com"]
+    var archiving: Bool { tables.withLock { $0.archiving } }
     private let tables = Mutex(Tables())
 
     struct Tables {
@@ -23,7 +24,19 @@ final class TableRoutingContext: RoutingContext, Sendable {
         var waitingUnknown = false
         var blockLists: [String: [String]] = [:]
         var blockListMax = 1000
+        var archiving = true
+        var archivePage = ArchivePage(messages: [], complete: true, count: 0, firstIndex: 0)
+        var archiveFailure: String?
     }
+
+    func setArchiving(_ on: Bool) { tables.withLock { $0.archiving = on } }
+
+    /// What `archive.query` answers (any query), and `archive.metadata` (its
+    /// first and last message).
+    func setArchivePage(_ page: ArchivePage) { tables.withLock { $0.archivePage = page } }
+
+    /// Makes `archive.query` fail with `condition`.
+    func setArchiveFailure(_ condition: String?) { tables.withLock { $0.archiveFailure = condition } }
 
     func setDirected(_ sender: String, _ recipients: [String]) { tables.withLock { $0.directed[sender] = recipients } }
 
@@ -118,6 +131,14 @@ final class TableRoutingContext: RoutingContext, Sendable {
                 return .success(id: requestID, result: ["items": .list((tables.blockLists[user] ?? []).map(StorageValue.string))])
             case .blockListBlock, .blockListUnblock:
                 return Self.changeBlockList(operation, arguments, requestID: requestID, in: &tables)
+            case .archiveQuery:
+                if let failure = tables.archiveFailure { return .failure(id: requestID, condition: failure) }
+                return .success(id: requestID, result: tables.archivePage.result)
+            case .archiveMetadata:
+                var result: [String: StorageValue] = [:]
+                result["first"] = tables.archivePage.messages.first?.storageValue
+                result["last"] = tables.archivePage.messages.last?.storageValue
+                return .success(id: requestID, result: result)
             default:
                 return .failure(id: requestID, condition: "feature-not-implemented")
             }
@@ -152,13 +173,15 @@ extension TableRoutingContext {
 /// Routes `stanza` (text) sent by `from` (on node `c2s-1`) and returns the pass.
 /// Passes of one batch share `lookups`, as the worker's do.
 func route(
-    _ stanza: String, from: String, in context: TableRoutingContext, entryID: String = "1-0", initial: Bool = false,
-    lookups: AccountLookups = AccountLookups()
+    _ stanza: String, from: String, in context: TableRoutingContext, entryID: String = "1-0", partition: Int = 0,
+    initial: Bool = false, lookups: AccountLookups = AccountLookups()
 ) async throws -> RoutingPass {
     let element = StanzaWire.decode(stanza)!
     var withFrom = element
     withFrom[attribute: "from"] = from
-    let entry = RouteEntry(id: entryID, sender: try JID(from), senderNode: "c2s-1", stanza: withFrom, initialPresence: initial)
+    let entry = RouteEntry(
+        id: entryID, partition: partition, sender: try JID(from), senderNode: "c2s-1", stanza: withFrom,
+        initialPresence: initial)
     var pass = RoutingPass(entry: entry, context: context, lookups: lookups)
     try await pass.route()
     return pass

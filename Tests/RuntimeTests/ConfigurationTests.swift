@@ -75,6 +75,12 @@ struct ConfigurationTests {
         #expect(StorageConfiguration().blockListMaxItems == 1000)
     }
 
+    @Test func archiveKeys() async throws {
+        #expect(try await load(.router).archive == ArchiveConfiguration(enabled: true, retentionDays: 365))
+        let set = try await load(.storage, env: ["TRELLIS_ARCHIVE_ENABLED": "false", "TRELLIS_ARCHIVE_RETENTION_DAYS": "0"])
+        #expect(set.archive == ArchiveConfiguration(enabled: false, retentionDays: 0))
+    }
+
     @Test func adminPortDefaultsDifferPerRole() async throws {
         var ports: Set<Int> = []
         for role in Role.allCases { ports.insert(try await load(role).common.admin.port) }
@@ -266,6 +272,9 @@ struct ConfigurationTests {
         .init(role: .storage, key: "storage.batch_size", value: "1001"),
         .init(role: .storage, key: "storage.blocklist_max_items", value: "0"),
         .init(role: .storage, key: "storage.blocklist_max_items", value: "100001"),
+        .init(role: .storage, key: "archive.retention_days", value: "-1"),
+        .init(role: .storage, key: "archive.retention_days", value: "36501"),
+        .init(role: .router, key: "archive.enabled", value: "sometimes"),
         .init(role: .storage, key: "storage.request_timeout_ms", value: "99"),
         .init(role: .router, key: "storage.request_timeout_ms", value: "600001"),
         .init(role: .router, key: "node_id", value: "has space"),

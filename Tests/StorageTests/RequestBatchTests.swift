@@ -34,4 +34,17 @@ struct RequestBatchTests {
             ], now: old + 60_000, staleReadMilliseconds: 10_000, replyPrefix: Self.prefix)
         #expect(batch.requests.map(\.id) == ["w"])
     }
+
+    @Test func requestsThatWantNoReplyAreExecuted() {
+        let batch = RequestBatch(
+            entries: [
+                entry("1-0", [("id", "a"), ("op", "archive.append"), ("reply", ""), ("xml", "<message/>")]),
+                entry("2-0", [("id", "b"), ("op", "drop.tables"), ("reply", "")]),
+            ], now: 0, staleReadMilliseconds: 0, replyPrefix: Self.prefix)
+        #expect(batch.requests.map(\.id) == ["a"])
+        #expect(batch.requests.first?.expectsReply == false)
+        // An unknown operation without a reply list is dropped unanswered.
+        #expect(batch.rejected.isEmpty)
+        #expect(batch.problems.map(\.entryID) == ["2-0"])
+    }
 }

@@ -41,9 +41,11 @@ final class StorageHarness {
     @discardableResult
     func run(_ operation: StorageOperation, _ arguments: [String: String] = [:], id: String? = nil) throws -> StorageReply {
         nextID += 1
-        let request = StorageRequest(
+        // Through the stream entry's fields, as the service gets it: an
+        // argument a fixed field would shadow is lost here too.
+        let request = try StorageRequest(fields: StorageRequest(
             id: id ?? "test:\(nextID)", operation: operation, replyTo: "t:reply:{test}", sentAtMilliseconds: now,
-            arguments: arguments)
+            arguments: arguments).fields)
         let executor = self.executor
         let now = self.now
         return try queue.write { db in try executor.execute(request, now: now, in: db) }

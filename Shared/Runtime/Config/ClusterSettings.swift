@@ -3,7 +3,7 @@ import Crypto
 /// The settings every member of one cluster must share (issue #14), in a
 /// canonical form every process publishes in its node record: the served
 /// domains, the route partition count, the client limits, the TLS policy and
-/// the timings other nodes rely on. Per-node settings (addresses, ports,
+/// the timings other nodes rely on, whether messages are archived. Per-node settings (addresses, ports,
 /// certificates, log level, a router's batch size) are left out.
 public struct ClusterSettings: Sendable, Equatable {
     /// Setting name (as in the configuration file) → value.
@@ -34,6 +34,10 @@ public struct ClusterSettings: Sendable, Equatable {
             "heartbeat.ttl_ms": String(configuration.common.nodeTTLMilliseconds),
             "bosh.max_wait": String(configuration.bosh.maxWait),
             "bosh.inactivity": String(configuration.bosh.inactivity),
+            // Routers that disagree archive (and stamp stanza ids on) one
+            // sender's messages and not another's.
+            "archive.enabled": String(configuration.archive.enabled),
+            "archive.retention_days": String(configuration.archive.retentionDays),
         ]
     }
 

@@ -13,6 +13,7 @@ public struct TrellisConfiguration: Sendable, Equatable {
     public var bosh: BOSHConfiguration
     public var router: RouterConfiguration
     public var storage: StorageConfiguration
+    public var archive: ArchiveConfiguration
 
     public init(role: Role, common: CommonConfiguration? = nil) {
         self.role = role
@@ -22,6 +23,7 @@ public struct TrellisConfiguration: Sendable, Equatable {
         self.bosh = .init()
         self.router = .init()
         self.storage = .init()
+        self.archive = .init()
     }
 
     /// The addresses this role's listeners will use (the admin listener aside),
@@ -44,6 +46,7 @@ extension TrellisConfiguration {
         bosh = try BOSHConfiguration(source: source)
         router = try RouterConfiguration(source: source)
         storage = try StorageConfiguration(source: source)
+        archive = try ArchiveConfiguration(source: source)
     }
 
     /// Reads `role`'s configuration from `environment` and the file named by

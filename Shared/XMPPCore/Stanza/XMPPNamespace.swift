@@ -40,6 +40,18 @@ public enum XMPPNamespace {
     public static let forward = "urn:xmpp:forward:0"
     /// XEP-0334: message processing hints (`no-copy`).
     public static let hints = "urn:xmpp:hints"
+    /// XEP-0313: message archive management.
+    public static let archive = "urn:xmpp:mam:2"
+    /// XEP-0313 §7: the fields, flipped pages and metadata beyond `urn:xmpp:mam:2`.
+    public static let archiveExtended = "urn:xmpp:mam:2#extended"
+    /// XEP-0313 §7: the server understands the `include-groupchat` field.
+    public static let archiveGroupchatField = "urn:xmpp:mam:2#groupchat-field"
+    /// XEP-0359: unique and stable stanza ids.
+    public static let stanzaID = "urn:xmpp:sid:0"
+    /// XEP-0059: result set management.
+    public static let resultSet = "http://jabber.org/protocol/rsm"
+    /// XEP-0004: data forms.
+    public static let dataForms = "jabber:x:data"
     /// XEP-0191: blocking command.
     public static let blocking = "urn:xmpp:blocking"
     /// XEP-0191 §3.3: the application error condition `<blocked/>`.

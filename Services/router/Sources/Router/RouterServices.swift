@@ -14,7 +14,7 @@ public enum RouterServices {
             timeout: .milliseconds(configuration.common.storageRequestTimeoutMilliseconds), logger: context.logger)
         let routing = ClusterRoutingContext(
             domains: Set(configuration.common.domains), redis: context.redis, keys: context.keys, node: context.nodeID,
-            storage: storage)
+            storage: storage, archiving: configuration.archive.enabled)
         let worker = RouterWorker(
             redis: context.redis, keys: context.keys, node: context.nodeID, partitions: configuration.router.partitions,
             batchSize: configuration.router.batchSize, context: routing, logger: context.logger)

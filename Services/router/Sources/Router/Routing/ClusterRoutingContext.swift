@@ -9,6 +9,7 @@ import XMPPCore
 /// the storage service.
 public struct ClusterRoutingContext: RoutingContext {
     public let domains: Set<String>
+    public let archiving: Bool
     let registry: SessionRegistry
     let storage: StorageClient
     let redis: any RedisCommandSender
@@ -20,9 +21,10 @@ public struct ClusterRoutingContext: RoutingContext {
     ///   while the Redis cache was not ready.
     public init(
         domains: Set<String>, redis: any RedisCommandSender, keys: ClusterKeys, node: NodeID, storage: StorageClient,
-        blockListFallbackPause: Duration = .seconds(5)
+        archiving: Bool = true, blockListFallbackPause: Duration = .seconds(5)
     ) {
         self.domains = domains
+        self.archiving = archiving
         self.registry = SessionRegistry(redis: redis, keys: keys, node: node)
         self.storage = storage
         self.redis = redis

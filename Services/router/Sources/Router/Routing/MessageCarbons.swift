@@ -49,12 +49,13 @@ public enum MessageCarbons {
 }
 
 extension RoutingPass {
-    /// After a message to `target` was routed: a `received` copy for each
-    /// carbons-enabled resource of the addressee that did not get it (§6) and
-    /// a `sent` copy for each of the sender's other carbons-enabled resources
-    /// (§7). A message handed back by a gateway (`undelivered`) was copied
-    /// when it was first routed, so it is not copied again.
-    mutating func copyToCarbons(_ message: XMLElement, target: JID) async {
+    /// After a message to `target` was routed: a `received` copy of the
+    /// message as delivered for each carbons-enabled resource of the
+    /// addressee that did not get it (§6), and a `sent` copy of `sent` for
+    /// each of the sender's other carbons-enabled resources (§7). A message
+    /// handed back by a gateway (`undelivered`) was copied when it was first
+    /// routed, so it is not copied again.
+    mutating func copyToCarbons(received message: XMLElement, sent: XMLElement, target: JID) async {
         guard entry.undelivered == nil, target.bare != sender.bare, MessageCarbons.isEligible(message) else { return }
         let delivered = Set(outbox.outgoing.map(\.delivery.to))
         let received = MessageCarbons.copy(of: message, direction: .received, owner: target)
@@ -62,11 +63,11 @@ extension RoutingPass {
             guard let full = try? target.with(resource: resource), !delivered.contains(full.description) else { continue }
             outbox.deliver(received, to: full, node: record.node)
         }
-        let sent = MessageCarbons.copy(of: message, direction: .sent, owner: sender)
+        let sentCopy = MessageCarbons.copy(of: sent, direction: .sent, owner: sender)
         for (resource, record) in await sessions(of: sender).sorted(by: { $0.key < $1.key })
         where record.carbons && resource != sender.resourcepart {
             guard let full = try? sender.with(resource: resource) else { continue }
-            outbox.deliver(sent, to: full, node: record.node)
+            outbox.deliver(sentCopy, to: full, node: record.node)
         }
     }
 }

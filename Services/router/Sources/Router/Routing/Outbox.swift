@@ -22,6 +22,14 @@ public struct Outbox: Sendable, Hashable {
     /// committed in the same `MULTI` as the deliveries.
     public private(set) var changes: [RegistryChange] = []
 
+    /// Storage requests nobody waits for (`archive.append`), queued into
+    /// `storage:requests` in the same `MULTI` as the deliveries.
+    public private(set) var requests: [StorageRequest] = []
+
+    public mutating func queue(_ request: StorageRequest) {
+        requests.append(request)
+    }
+
     public enum RegistryChange: Sendable, Hashable {
         /// `sender` sent directed available presence to `recipient`.
         case directedPresenceSent(sender: JID, recipient: JID)

@@ -1,6 +1,5 @@
 import Cluster
 import ClusterIO
-import Foundation
 import Gateway
 import XMPPCore
 
@@ -158,16 +157,8 @@ extension RoutingPass {
             // XEP-0203: when the server received it.
             message.append(XMLElement(
                 "delay", namespace: XMPPNamespace.delay,
-                attributes: ["from": sender.domainpart, "stamp": Self.timestamp(milliseconds: stored.storedAtMilliseconds)]))
+                attributes: ["from": sender.domainpart, "stamp": XMPPDateTime.string(milliseconds: stored.storedAtMilliseconds)]))
             reply(message)
         }
-    }
-
-    /// XEP-0082 DateTime in UTC with milliseconds.
-    static func timestamp(milliseconds: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 }

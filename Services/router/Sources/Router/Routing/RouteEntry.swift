@@ -10,6 +10,8 @@ public struct RouteEntry: Sendable, Hashable {
     public var id: String
     /// The partition stream the entry came from (part of its request ids).
     public var stream: String
+    /// That stream's partition (part of the archive ids of its messages).
+    public var partition: Int
     /// The sender's full JID, as the gateway stamped it.
     public var sender: JID
     /// The gateway node that holds the sender's session: error replies go there.
@@ -23,11 +25,12 @@ public struct RouteEntry: Sendable, Hashable {
     public var initialPresence: Bool
 
     public init(
-        id: String, stream: String = "", sender: JID, senderNode: String, stanza: XMLElement, undelivered: JID? = nil,
-        initialPresence: Bool = false
+        id: String, stream: String = "", partition: Int = 0, sender: JID, senderNode: String, stanza: XMLElement,
+        undelivered: JID? = nil, initialPresence: Bool = false
     ) {
         self.id = id
         self.stream = stream
+        self.partition = partition
         self.sender = sender
         self.senderNode = senderNode
         self.stanza = stanza
@@ -36,12 +39,12 @@ public struct RouteEntry: Sendable, Hashable {
     }
 
     /// `nil` for an entry that is not a valid route entry (it is acknowledged and dropped).
-    public init?(_ entry: RedisStreamEntry, stream: String) {
+    public init?(_ entry: RedisStreamEntry, stream: String, partition: Int) {
         guard let from = entry["from"], let sender = try? JID(from), let node = entry["node"],
             let text = entry["stanza"], let stanza = StanzaWire.decode(text), stanza.isStanza
         else { return nil }
         self.init(
-            id: entry.id, stream: stream, sender: sender, senderNode: node, stanza: stanza,
+            id: entry.id, stream: stream, partition: partition, sender: sender, senderNode: node, stanza: stanza,
             undelivered: entry["undelivered"].flatMap { try? JID($0) }, initialPresence: entry["initial"] == "1")
     }
 

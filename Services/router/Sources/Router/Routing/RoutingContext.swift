@@ -45,6 +45,9 @@ public struct AccountReads: Sendable, Hashable {
 public protocol RoutingContext: Sendable {
     /// The domains this cluster serves.
     var domains: Set<String> { get }
+    /// Whether one-to-one messages are archived (XEP-0313, `archive.enabled`):
+    /// stamped with stanza ids, kept by storage, queryable by their owners.
+    var archiving: Bool { get }
     /// Every bound session of a user, by resource (`sessions:{bare}`).
     func sessions(of user: JID) async throws -> [String: SessionRecord]
     /// The user's block list (XEP-0191). A list nobody can tell (storage does

@@ -11,10 +11,11 @@ extension RoutingPass {
             guard key.target != .otherAccount else { return false }
             replyResult()
         case (.get, XMPPNamespace.discoInfo) where key.target == .host && payload[attribute: "node"] == nil:
-            replyResult(ServerFeatures.discoInfo())
+            replyResult(ServerFeatures.discoInfo(archiving: context.archiving))
         case (.get, XMPPNamespace.discoInfo) where key.target != .host && payload[attribute: "node"] == nil:
-            // XEP-0030 §3.1 for an account: an identity, no presence leak.
-            replyResult(ServerFeatures.accountDiscoInfo())
+            // XEP-0030 §3.1 for an account: an identity, no presence leak; the
+            // archive features (XEP-0313 §7) to its owner, who may query it.
+            replyResult(ServerFeatures.accountDiscoInfo(archive: context.archiving && key.target == .ownAccount))
         case (.get, XMPPNamespace.discoItems) where key.target == .host:
             replyResult(XMLElement(name: "query", namespace: XMPPNamespace.discoItems))
         case (.get, XMPPNamespace.version) where key.target == .host:
@@ -35,6 +36,13 @@ extension RoutingPass {
                 return true
             }
             try await handleBlocking(key.type, payload: payload)
+        case (_, XMPPNamespace.archive) where key.target != .host && context.archiving:
+            guard key.target == .ownAccount else {
+                // XEP-0313 §9.1: only the user may read their archive.
+                bounce(StanzaError(.forbidden))
+                return true
+            }
+            try await handleArchive(key.type, payload: payload)
         case (_, XMPPNamespace.privateXML):
             guard key.target == .ownAccount else {
                 bounce(StanzaError(.forbidden))

@@ -158,9 +158,9 @@ public final class RouterWorker: Service, Sendable {
     /// one writes (directed presence), before giving up the partition, and
     /// before an error surfaces, so what was routed is never routed twice.
     func process(_ entries: [RedisStreamEntry], stream: String) async throws {
-        guard let partition = Int(stream.split(separator: "{").last?.dropLast() ?? "") else { return }
+        guard let partition = keys.partition(ofRoute: stream) else { return }
         var batch = CommitBatch()
-        let routeEntries = entries.map { RouteEntry($0, stream: stream) }
+        let routeEntries = entries.map { RouteEntry($0, stream: stream, partition: partition) }
         let lookups = AccountLookups()
         await lookups.readAhead(
             sessionsOf: routeEntries.flatMap { $0?.usersToLookUp(domains: context.domains) ?? [] },
@@ -210,12 +210,12 @@ public final class RouterWorker: Service, Sendable {
         }
     }
 
-    /// Queues the batch's deliveries and changes, in entry order, and
+    /// Queues the batch's deliveries, storage requests and changes, in entry order, and
     /// acknowledges and deletes its entries, in one transaction.
     func commit(_ batch: inout CommitBatch, stream: String) async throws {
         guard !batch.ids.isEmpty else { return }
         var commands: [[any RESPArgument]] = []
-        for outbox in batch.outboxes { commands += self.commands(for: outbox) }
+        for outbox in batch.outboxes { commands += Self.commands(for: outbox, keys: keys) }
         let ids = batch.ids.map { $0 as any RESPArgument }
         commands.append(["XACK", stream, Self.group] + ids)
         commands.append(["XDEL", stream] + ids)
@@ -231,12 +231,15 @@ public final class RouterWorker: Service, Sendable {
         batch = CommitBatch()
     }
 
-    /// The deliveries and registry changes of one routed entry.
-    func commands(for outbox: Outbox) -> [[any RESPArgument]] {
+    /// The deliveries, storage requests and registry changes of one routed entry.
+    static func commands(for outbox: Outbox, keys: ClusterKeys) -> [[any RESPArgument]] {
         var commands: [[any RESPArgument]] = []
         for outgoing in outbox.outgoing {
             guard let node = NodeID(outgoing.node) else { continue }
             commands.append(RedisStreamCommand.xadd(keys.deliveries(node), fields: outgoing.delivery.fields))
+        }
+        for request in outbox.requests {
+            commands.append(RedisStreamCommand.xadd(keys.storageRequests, fields: request.fields))
         }
         for change in outbox.changes {
             switch change {

@@ -13,6 +13,9 @@ enum StorageSchema {
         migrator.registerMigration("v2") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
 
@@ -89,5 +92,29 @@ enum StorageSchema {
             blocked_at INTEGER NOT NULL,
             PRIMARY KEY (user, jid)
         );
+        """
+
+    /// XEP-0313 user archives: one row per message and archive (a message
+    /// between two users is in both), keyed by its archive id — the route
+    /// entry it arrived in (`stamp`-`seq`) and the partition (`part`) — which
+    /// also orders the archive. `with_jid` is the other party's bare JID,
+    /// `with_resource` its resource when the address had one; `outgoing` says
+    /// which way the message went. The unique key serves lookups by id and
+    /// whole-archive pages, `archive_messages_by_with` the `with` filter, and
+    /// `archive_messages_by_time` retention.
+    static let v3 = """
+        CREATE TABLE archive_messages (
+            user TEXT NOT NULL REFERENCES accounts(user) ON DELETE CASCADE,
+            stamp INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            part INTEGER NOT NULL,
+            with_jid TEXT NOT NULL,
+            with_resource TEXT,
+            outgoing INTEGER NOT NULL,
+            xml TEXT NOT NULL,
+            UNIQUE (user, stamp, seq, part)
+        );
+        CREATE INDEX archive_messages_by_with ON archive_messages(user, with_jid, stamp, seq, part);
+        CREATE INDEX archive_messages_by_time ON archive_messages(stamp);
         """
 }

@@ -10,6 +10,7 @@ import XMPPCore
 /// request runs in a savepoint of its own, so a refused or failing request is
 /// rolled back alone. A mutation's reply is recorded in `applied_requests`
 /// inside the same transaction: replayed, it returns that reply unchanged.
+/// (`archive.append` is idempotent by its own key and is not recorded.)
 /// Every outcome is a reply; a bad request never escapes as an error.
 struct RequestExecutor: Sendable {
     var limits: StorageLimits
@@ -26,7 +27,7 @@ struct RequestExecutor: Sendable {
     }
 
     func execute(_ request: StorageRequest, now: Int64, in db: Database) throws -> StorageReply {
-        guard request.operation.isMutation else { return answer(request, now: now, in: db) }
+        guard request.operation.logsReply else { return answer(request, now: now, in: db) }
         if let earlier = try AppliedRequests.reply(for: request.id, in: db) { return earlier }
         let reply = answer(request, now: now, in: db)
         try AppliedRequests.record(reply, at: now, in: db)
@@ -75,6 +76,9 @@ struct RequestExecutor: Sendable {
         case .blockListGet: return try BlockListOperations.get(arguments, in: db)
         case .blockListBlock: return try BlockListOperations.block(arguments, limits: limits, now: now, in: db)
         case .blockListUnblock: return try BlockListOperations.unblock(arguments, in: db)
+        case .archiveAppend: return try ArchiveOperations.append(arguments, limits: limits, in: db)
+        case .archiveQuery: return try ArchiveOperations.query(arguments, limits: limits, in: db)
+        case .archiveMetadata: return try ArchiveOperations.metadata(arguments, in: db)
         }
     }
 

@@ -9,7 +9,8 @@ import Redis
 ///
 /// Reads older than `staleReadMilliseconds` are dropped unanswered (the
 /// requester has given up). A `reply` outside `replyPrefix` is never written
-/// to, so a stray entry cannot make storage push onto an arbitrary key.
+/// to, so a stray entry cannot make storage push onto an arbitrary key; an
+/// empty one (`StorageRequest.noReply`) asks for none.
 /// Every entry of the batch is acknowledged, whichever group it fell into.
 struct RequestBatch: Sendable {
     struct Problem: Sendable, Hashable {
@@ -33,7 +34,7 @@ struct RequestBatch: Sendable {
                 }
                 continue
             }
-            guard request.replyTo.hasPrefix(replyPrefix) else {
+            guard !request.expectsReply || request.replyTo.hasPrefix(replyPrefix) else {
                 problems.append(Problem(entryID: entry.id, reason: "reply key outside \(replyPrefix)"))
                 continue
             }

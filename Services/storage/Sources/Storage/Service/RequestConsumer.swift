@@ -69,6 +69,7 @@ final class RequestConsumer: Service, Sendable {
     func run() async throws {
         var attempt = 0
         var lastPrune = ContinuousClock.now - .seconds(3600)
+        var expiry = ArchiveExpiry()
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await redis.withDedicatedConnection { connection in
@@ -92,6 +93,10 @@ final class RequestConsumer: Service, Sendable {
                         } else if ContinuousClock.now - lastPrune > .seconds(600) {
                             lastPrune = .now
                             try await prune()
+                        }
+                        let expired = try await expiry.runIfDue(database: database, limits: executor.limits)
+                        if expired > 0 {
+                            logger.debug("expired archived messages", metadata: ["storage.expired": "\(expired)"])
                         }
                     }
                 }
@@ -146,9 +151,14 @@ final class RequestConsumer: Service, Sendable {
         // What waits at login is flagged before anyone hears of the change.
         var commands = try await waitingCommands(for: batch.requests)
         let ttl = Int(settings.replyTTL.components.seconds * 1000)
-        for (request, reply) in zip(batch.requests, replies) {
+        for (request, reply) in zip(batch.requests, replies) where request.expectsReply {
             commands.append(["LPUSH", request.replyTo, reply.encoded()])
             commands.append(["PEXPIRE", request.replyTo, ttl])
+        }
+        for (request, reply) in zip(batch.requests, replies) where !request.expectsReply && !reply.ok {
+            logger.warning(
+                "storage request refused",
+                metadata: ["storage.op": .string(request.operation.rawValue), "error": .string(reply.error ?? "")])
         }
         for (replyTo, reply) in batch.rejected {
             commands.append(["LPUSH", replyTo, reply.encoded()])

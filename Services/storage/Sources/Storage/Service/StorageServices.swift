@@ -23,7 +23,7 @@ public enum StorageServices {
         let timeout = configuration.common.storageRequestTimeoutMilliseconds
         let consumer = RequestConsumer(
             database: database, redis: context.redis, keys: context.keys,
-            executor: RequestExecutor(limits: limits(configuration.storage), logger: logger),
+            executor: RequestExecutor(limits: limits(configuration.storage, archive: configuration.archive), logger: logger),
             settings: .init(
                 consumer: context.nodeID.rawValue, batchSize: configuration.storage.batchSize,
                 replyTTL: .milliseconds(max(2 * timeout, 10_000)), staleReadMilliseconds: Int64(2 * timeout)),
@@ -31,12 +31,13 @@ public enum StorageServices {
         return [consumer]
     }
 
-    static func limits(_ configuration: StorageConfiguration) -> StorageLimits {
+    static func limits(_ configuration: StorageConfiguration, archive: ArchiveConfiguration) -> StorageLimits {
         var limits = StorageLimits()
         limits.offlineMaxMessages = configuration.offlineMaxMessages
         limits.vcardMaxBytes = configuration.vcardMaxBytes
         limits.privateMaxBytes = configuration.privateMaxBytes
         limits.blockListMaxItems = configuration.blockListMaxItems
+        limits.archiveRetentionMilliseconds = Int64(archive.retentionDays) * 86_400_000
         return limits
     }
 }

@@ -1,0 +1,117 @@
+import Cluster
+import ClusterIO
+import GRDB
+import XMPPCore
+
+/// SQL over `archive_messages`: rows keyed by `(user, stamp, seq, part)`,
+/// which is also archive order (`ArchiveID`).
+enum ArchiveTable {
+    /// One row to insert.
+    struct Row: Sendable {
+        var user: String
+        var withJID: String
+        var withResource: String?
+        var outgoing: Bool
+    }
+
+    /// Inserts each row unless its archive already holds `id` or its user
+    /// is not an account (any more): appending again changes nothing.
+    static func insert(_ rows: [Row], id: ArchiveID, xml: String, in db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO archive_messages (user, stamp, seq, part, with_jid, with_resource, outgoing, xml)
+            SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM accounts WHERE user = ?)
+            """)
+        for row in rows {
+            try statement.execute(arguments: [
+                row.user, id.milliseconds, id.sequence, id.partition, row.withJID, row.withResource, row.outgoing, xml,
+                row.user,
+            ])
+        }
+    }
+
+    /// Whether `user`'s archive holds `id`.
+    static func contains(_ id: String, user: String, in db: Database) throws -> Bool {
+        guard let key = ArchiveID(id) else { return false }
+        return try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM archive_messages WHERE user = ? AND stamp = ? AND seq = ? AND part = ?)",
+            arguments: [user, key.milliseconds, key.sequence, key.partition]) ?? false
+    }
+
+    /// A `WHERE` clause and its arguments, built up condition by condition.
+    struct Conditions {
+        var clauses: [String] = []
+        var arguments: StatementArguments = []
+
+        mutating func add(_ clause: String, _ values: [(any DatabaseValueConvertible)?]) {
+            clauses.append(clause)
+            arguments += StatementArguments(values)
+        }
+
+        /// Rows after (`>`) or before (`<`) `id` in archive order.
+        mutating func add(_ comparison: String, _ id: ArchiveID) {
+            add("(stamp, seq, part) \(comparison) (?, ?, ?)", [id.milliseconds, id.sequence, id.partition])
+        }
+
+        var sql: String { clauses.joined(separator: " AND ") }
+    }
+
+    /// The rows of `user`'s archive `filter` matches (XEP-0313 §4.1).
+    /// Every id it names must be known to exist (an id that is not an
+    /// `ArchiveID` matches nothing).
+    static func conditions(user: String, filter: ArchiveQuery.Filter) -> Conditions {
+        var conditions = Conditions()
+        conditions.add("user = ?", [user])
+        if let with = filter.with {
+            // §4.1.1: a bare JID matches every resource; a full JID only itself.
+            conditions.add("with_jid = ?", [with.bare.description])
+            if let resource = with.resourcepart { conditions.add("with_resource = ?", [resource]) }
+        }
+        if let start = filter.start { conditions.add("stamp >= ?", [start]) }
+        if let end = filter.end { conditions.add("stamp <= ?", [end]) }
+        if let after = filter.afterID.flatMap(ArchiveID.init) { conditions.add(">", after) }
+        if let before = filter.beforeID.flatMap(ArchiveID.init) { conditions.add("<", before) }
+        if let ids = filter.ids {
+            let keys = ids.compactMap(ArchiveID.init)
+            guard !keys.isEmpty else {
+                conditions.add("0", [])
+                return conditions
+            }
+            conditions.add(
+                "(stamp, seq, part) IN (VALUES " + Array(repeating: "(?, ?, ?)", count: keys.count).joined(separator: ", ") + ")",
+                keys.flatMap { [$0.milliseconds, $0.sequence, $0.partition] as [(any DatabaseValueConvertible)?] })
+        }
+        return conditions
+    }
+
+    static func count(_ conditions: Conditions, in db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM archive_messages WHERE \(conditions.sql)", arguments: conditions.arguments)
+            ?? 0
+    }
+
+    /// Up to `limit` matching rows from the start (`ascending`) or the end
+    /// of the archive, skipping `offset`.
+    static func records(
+        _ conditions: Conditions, ascending: Bool, limit: Int, offset: Int = 0, in db: Database
+    ) throws -> [ArchiveRecord] {
+        let order = ascending ? "ASC" : "DESC"
+        let rows = try GRDB.Row.fetchAll(
+            db,
+            sql: """
+                SELECT stamp, seq, part, xml FROM archive_messages WHERE \(conditions.sql)
+                ORDER BY stamp \(order), seq \(order), part \(order) LIMIT ? OFFSET ?
+                """,
+            arguments: conditions.arguments + [limit, offset])
+        return rows.map { row in
+            let id = ArchiveID(milliseconds: row["stamp"], sequence: row["seq"], partition: row["part"])
+            return ArchiveRecord(id: id.description, stamp: id.milliseconds, xml: row["xml"])
+        }
+    }
+
+    /// Deletes up to `limit` rows accepted before `cutoff`; returns how many.
+    static func deleteAccepted(before cutoff: Int64, limit: Int, in db: Database) throws -> Int {
+        try db.execute(
+            sql: "DELETE FROM archive_messages WHERE rowid IN (SELECT rowid FROM archive_messages WHERE stamp < ? LIMIT ?)",
+            arguments: [cutoff, limit])
+        return db.changesCount
+    }
+}
