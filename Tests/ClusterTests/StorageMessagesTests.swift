@@ -39,7 +39,7 @@ struct StorageMessagesTests {
     @Test func aRequestMayAskForNoReply() throws {
         let request = StorageRequest(
             id: "route:{3}/1-0:1", operation: .archiveAppend, replyTo: StorageRequest.noReply, sentAtMilliseconds: 1,
-            arguments: ["archive_id": "1-0-3"])
+            arguments: ["count": "0"])
         #expect(!request.expectsReply)
         #expect(request.fields.first { $0.0 == "reply" }?.1 == "")
         #expect(try StorageRequest(fields: request.fields) == request)

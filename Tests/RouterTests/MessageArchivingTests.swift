@@ -26,15 +26,10 @@ struct MessageArchivingTests {
         }
     }
 
-    /// The `archive.append` requests the pass queued for its commit.
-    func appends(_ pass: RoutingPass) -> [ArchiveAppend] {
-        pass.outbox.requests.compactMap { request in
-            guard request.operation == .archiveAppend, !request.expectsReply, let xml = request.arguments["xml"],
-                let message = StanzaWire.decode(xml)
-            else { return nil }
-            return ArchiveAppend(arguments: request.arguments, message: message)
-        }
-    }
+    /// What the pass archived, and the messages as archived.
+    func appends(_ pass: RoutingPass) -> [ArchiveAppend] { pass.outbox.archived }
+
+    func archivedMessage(_ append: ArchiveAppend?) -> XMLElement? { append.flatMap { StanzaWire.decode($0.xml) } }
 
     @Test func aChatMessageIsStampedForTheRecipientAndArchivedInTheSameCommit() async throws {
         let pass = try await route(
@@ -47,12 +42,32 @@ struct MessageArchivingTests {
         #expect(append.id.description == "1764150000000-4-7")
         #expect(append.sender.description == romeo && append.recipient.description == "juliet@example.com")
         // The archives keep the message as routed, without stanza ids.
-        #expect(stanzaIDs(append.message).isEmpty)
-        #expect(append.message[attribute: "from"] == romeo && append.message[attribute: "id"] == "m1")
-        // The worker queues it with the deliveries, before the acknowledgement.
-        let commands = RouterWorker.commands(for: pass.outbox, keys: ClusterKeys(prefix: "t:")).map { $0.map { "\($0)" } }
-        #expect(commands.map { Array($0.prefix(2)) } == [["XADD", "t:deliver:{c2s-2}"], ["XADD", "t:storage:requests"]])
-        #expect(commands[1].contains("archive.append"))
+        let archived = try #require(archivedMessage(append))
+        #expect(stanzaIDs(archived).isEmpty)
+        #expect(archived[attribute: "from"] == romeo && archived[attribute: "id"] == "m1")
+    }
+
+    @Test func aCommitQueuesItsArchivedMessagesAsOneRequestThatWantsNoReply() async throws {
+        let context = cluster()
+        let lookups = AccountLookups()
+        var outboxes: [Outbox] = []
+        for (n, body) in ["one", "two"].enumerated() {
+            outboxes.append(try await route(
+                "<message to='juliet@example.com' type='chat'><body>\(body)</body></message>", from: romeo, in: context,
+                entryID: "7-\(n)", partition: 2, lookups: lookups).outbox)
+        }
+        outboxes.append(try await route("<presence/>", from: romeo, in: context, entryID: "7-2", lookups: lookups).outbox)
+        let keys = ClusterKeys(prefix: "t:")
+        let command = try #require(
+            RouterWorker.archiveCommand(for: outboxes, stream: "t:route:{2}", ids: ["7-0", "7-1", "7-2"], keys: keys))
+        let words = command.map { "\($0)" }
+        #expect(Array(words.prefix(2)) == ["XADD", "t:storage:requests"])
+        let fields = stride(from: 3, to: words.count - 1, by: 2).map { (words[$0], words[$0 + 1]) }
+        let request = try StorageRequest(fields: fields)
+        #expect(request.operation == .archiveAppend && !request.expectsReply && request.id == "t:route:{2}/7-0..7-2:archive")
+        #expect(ArchiveAppend.messages(in: request.arguments)?.map(\.id.description) == ["7-0-2", "7-1-2"])
+        // Nothing archived, no request.
+        #expect(RouterWorker.archiveCommand(for: [outboxes[2]], stream: "t:route:{2}", ids: ["7-2"], keys: keys) == nil)
     }
 
     @Test func stanzaIDsClaimingEitherArchiveAreRemovedOthersKept() async throws {
@@ -64,12 +79,12 @@ struct MessageArchivingTests {
             """
         let pass = try await route(spoof, from: romeo, in: cluster())
         #expect(stanzaIDs(pass.outbox.stanzas(to: juliet).first) == ["room@muc.example.org theirs", "juliet@example.com 1-0-0"])
-        #expect(stanzaIDs(appends(pass).first?.message) == ["room@muc.example.org theirs"])
+        #expect(stanzaIDs(archivedMessage(appends(pass).first)) == ["room@muc.example.org theirs"])
         // Not archived (a headline), the forged ids still go.
         let headline = spoof.replacingOccurrences(of: "type='chat'", with: "type='headline'")
         let news = try await route(headline, from: romeo, in: cluster())
         #expect(stanzaIDs(news.outbox.stanzas(to: juliet).first) == ["room@muc.example.org theirs"])
-        #expect(news.outbox.requests.isEmpty)
+        #expect(news.outbox.archived.isEmpty)
     }
 
     @Test func whatIsNotArchivedGetsNoStanzaID() async throws {
@@ -82,7 +97,7 @@ struct MessageArchivingTests {
             let pass = try await route(message, from: romeo, in: cluster())
             #expect(pass.outbox.stanzas(to: juliet).count == 1, "\(message)")
             #expect(stanzaIDs(pass.outbox.stanzas(to: juliet).first).isEmpty, "\(message)")
-            #expect(pass.outbox.requests.isEmpty, "\(message)")
+            #expect(pass.outbox.archived.isEmpty, "\(message)")
         }
     }
 
@@ -101,7 +116,7 @@ struct MessageArchivingTests {
         // No such account: service-unavailable, nothing archived for the sender either.
         let unknown = try await route("<message to='nobody@example.com' type='chat'><body>?</body></message>", from: romeo, in: context)
         #expect(unknown.outbox.errorCondition(to: romeo) == "service-unavailable")
-        #expect(unknown.outbox.requests.isEmpty)
+        #expect(unknown.outbox.archived.isEmpty)
         // Storage not answering keeps the offline request queued: accepted, archived.
         let away = TableRoutingContext()
         away.bind(romeo, node: "c2s-1")
@@ -147,7 +162,7 @@ struct MessageArchivingTests {
             context: context)
         try await pass.route()
         #expect(stanzaIDs(pass.outbox.stanzas(to: "juliet@example.com/chamber").first) == ["juliet@example.com 1-0-0"])
-        #expect(pass.outbox.requests.isEmpty)
+        #expect(pass.outbox.archived.isEmpty)
         // A query result whose session went away goes nowhere else.
         let result = StanzaWire.decode("""
             <message from='juliet@example.com' to='\(juliet)'><result xmlns='urn:xmpp:mam:2' id='1-0-0'/></message>
@@ -156,7 +171,7 @@ struct MessageArchivingTests {
             entry: RouteEntry(id: "9-1", sender: try JID("juliet@example.com"), senderNode: "", stanza: result, undelivered: try JID(juliet)),
             context: context)
         try await lost.route()
-        #expect(lost.outbox.isEmpty && lost.outbox.requests.isEmpty)
+        #expect(lost.outbox.isEmpty && lost.outbox.archived.isEmpty)
     }
 
     @Test func withArchivesOffNothingIsStampedOrArchived() async throws {
@@ -164,6 +179,6 @@ struct MessageArchivingTests {
         context.setArchiving(false)
         let pass = try await route("<message to='juliet@example.com' type='chat'><body>hi</body></message>", from: romeo, in: context)
         #expect(stanzaIDs(pass.outbox.stanzas(to: juliet).first).isEmpty)
-        #expect(pass.outbox.requests.isEmpty)
+        #expect(pass.outbox.archived.isEmpty)
     }
 }

@@ -37,7 +37,7 @@ struct ArchiveOperationsTests {
     func append(_ harness: StorageHarness, id: ArchiveID, from: String, to: String, body: String, requestID: String? = nil) throws {
         let message = StanzaWire.decode("<message from='\(from)' to='\(to)' type='chat'><body>\(body)</body></message>")!
         let append = ArchiveAppend(id: id, sender: try JID(from), recipient: try JID(to), message: message)
-        try harness.ok(.archiveAppend, append.arguments, id: requestID)
+        try harness.ok(.archiveAppend, ArchiveAppend.arguments([append]), id: requestID)
     }
 
     /// Runs a query of `user`'s archive; the page.
@@ -79,15 +79,25 @@ struct ArchiveOperationsTests {
         #expect(bodies(try query(harness)) == ["hi", "note", "void"])
     }
 
-    @Test func badAppendsAreRefused() throws {
+    @Test func oneRequestCarriesACommitsMessagesAndABadOneRefusesThemAll() throws {
         let harness = try harness()
-        let message = "<message type='chat'><body>x</body></message>"
-        let good = ["archive_id": id(0).description, "sender": Self.alice + "/a", "recipient": Self.bob, "xml": message]
-        #expect(try harness.condition(.archiveAppend, good.merging(["archive_id": "17"]) { $1 }) == "bad-request")
-        #expect(try harness.condition(.archiveAppend, good.merging(["sender": "example.com"]) { $1 }) == "bad-request")
-        #expect(try harness.condition(.archiveAppend, good.merging(["xml": "<presence/>"]) { $1 }) == "bad-request")
-        #expect(try harness.condition(.archiveAppend, good.merging(["xml": "<message"]) { $1 }) == "bad-request")
-        #expect(try harness.count("archive_messages") == 0)
+        func message(_ n: Int, xml: String? = nil) throws -> ArchiveAppend {
+            ArchiveAppend(
+                id: id(n), sender: try JID(Self.alice + "/a"), recipient: try JID(Self.bob),
+                xml: xml ?? "<message type='chat'><body>m\(n)</body></message>")
+        }
+        #expect(try harness.ok(.archiveAppend, ArchiveAppend.arguments([message(0), message(1), message(2)]))["archived"] == .int(3))
+        #expect(try harness.count("archive_messages") == 6)
+        // One malformed message among good ones: nothing of the request is stored.
+        let pair = ArchiveAppend.arguments([try message(3), try message(4)])
+        for (field, value) in [("id.1", "17"), ("from.1", "example.com"), ("to.1", "bad@@example.com"), ("xml.1", "<presence/>"),
+                               ("xml.1", "<message>" + String(repeating: "x", count: 1 << 20)), ("count", "3"), ("count", "-1")] {
+            #expect(try harness.condition(.archiveAppend, pair.merging([field: value]) { $1 }) == "bad-request", "\(field)")
+        }
+        #expect(try harness.condition(.archiveAppend, ["count": "0"]) == "bad-request")
+        #expect(try harness.condition(.archiveAppend, ["count": "many"]) == "bad-request")
+        #expect(try harness.condition(.archiveAppend, [:]) == "bad-request")
+        #expect(try harness.count("archive_messages") == 6)
     }
 
     @Test func pagesGoForwardWithAfterAndBackwardWithBefore() throws {
@@ -198,6 +208,15 @@ struct ArchiveOperationsTests {
         #expect(deleted == [3, 3, 3, 1])
         #expect(bodies(try query(harness)) == ["m5", "m6", "m7"])
         #expect(bodies(try query(harness, user: Self.bob)) == ["m5", "m6", "m7"])
+        // A message appended late (storage was away) goes when it reaches the front.
+        try append(harness, id: id(-100), from: Self.alice + "/a", to: Self.bob, body: "late")
+        #expect(try harness.queue.write { db in try ArchiveOperations.deleteExpired(now: now, limits: limits, in: db) } == 0)
+        let later = Self.base + 17_500
+        #expect(try harness.queue.write { db in try ArchiveOperations.deleteExpired(now: later, limits: limits, in: db) } == 3)
+        #expect(bodies(try query(harness)) == ["late", "m7"])
+        #expect(try harness.queue.write { db in try ArchiveOperations.deleteExpired(now: later, limits: limits, in: db) } == 3)
+        #expect(try harness.queue.write { db in try ArchiveOperations.deleteExpired(now: later, limits: limits, in: db) } == 2)
+        #expect(bodies(try query(harness)).isEmpty)
         limits.archiveRetentionMilliseconds = 0
         #expect(try harness.queue.write { db in try ArchiveOperations.deleteExpired(now: now * 2, limits: limits, in: db) } == 0)
     }

@@ -40,15 +40,12 @@ extension RoutingPass {
         return ArchivingPlan(message: message, delivered: delivered, id: id, sender: sender)
     }
 
-    /// Queues `archive.append` for an accepted message in the entry's commit:
-    /// it reaches storage's stream in the same `MULTI` as the deliveries and
-    /// the entry's acknowledgement, and nobody waits for an answer — the
-    /// message path pays one `XADD` in a transaction it sends anyway.
+    /// Archives an accepted message: it goes into the entry's commit, in the
+    /// same `MULTI` as the deliveries and the entry's acknowledgement, where
+    /// the worker queues the commit's messages as one `archive.append` that
+    /// nobody waits for — the message path pays no round trip.
     mutating func archive(_ plan: ArchivingPlan, to target: JID) {
         guard let id = plan.id else { return }
-        let append = ArchiveAppend(id: id, sender: sender, recipient: target, message: plan.message)
-        outbox.queue(StorageRequest(
-            id: nextRequestID(), operation: .archiveAppend, replyTo: StorageRequest.noReply,
-            sentAtMilliseconds: id.milliseconds, arguments: append.arguments))
+        outbox.archive(ArchiveAppend(id: id, sender: sender, recipient: target, message: plan.message))
     }
 }

@@ -1,4 +1,5 @@
 import Cluster
+import ClusterIO
 import Gateway
 import XMPPCore
 
@@ -22,12 +23,12 @@ public struct Outbox: Sendable, Hashable {
     /// committed in the same `MULTI` as the deliveries.
     public private(set) var changes: [RegistryChange] = []
 
-    /// Storage requests nobody waits for (`archive.append`), queued into
-    /// `storage:requests` in the same `MULTI` as the deliveries.
-    public private(set) var requests: [StorageRequest] = []
+    /// Messages to archive (XEP-0313): the worker queues those of one commit
+    /// as one `archive.append` in that commit's `MULTI`.
+    public private(set) var archived: [ArchiveAppend] = []
 
-    public mutating func queue(_ request: StorageRequest) {
-        requests.append(request)
+    public mutating func archive(_ message: ArchiveAppend) {
+        archived.append(message)
     }
 
     public enum RegistryChange: Sendable, Hashable {

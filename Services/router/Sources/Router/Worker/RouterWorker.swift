@@ -1,4 +1,5 @@
 import Cluster
+import ClusterIO
 import Gateway
 import Logging
 import Redis
@@ -210,12 +211,30 @@ public final class RouterWorker: Service, Sendable {
         }
     }
 
-    /// Queues the batch's deliveries, storage requests and changes, in entry order, and
+    /// The one `archive.append` request (no reply) for every message the
+    /// commit's entries archived, in entry order; `nil` when they archived
+    /// none. One request per commit rather than per message keeps storage's
+    /// per-request work (a stream entry, a savepoint) off each message.
+    static func archiveCommand(
+        for outboxes: [Outbox], stream: String, ids: [String], keys: ClusterKeys
+    ) -> [any RESPArgument]? {
+        let archived = outboxes.flatMap(\.archived)
+        guard let first = ids.first, let last = ids.last, !archived.isEmpty else { return nil }
+        let request = StorageRequest(
+            id: "\(stream)/\(first)..\(last):archive", operation: .archiveAppend, replyTo: StorageRequest.noReply,
+            sentAtMilliseconds: archived[0].id.milliseconds, arguments: ArchiveAppend.arguments(archived))
+        return RedisStreamCommand.xadd(keys.storageRequests, fields: request.fields)
+    }
+
+    /// Queues the batch's deliveries, archived messages and changes, in entry order, and
     /// acknowledges and deletes its entries, in one transaction.
     func commit(_ batch: inout CommitBatch, stream: String) async throws {
         guard !batch.ids.isEmpty else { return }
         var commands: [[any RESPArgument]] = []
         for outbox in batch.outboxes { commands += Self.commands(for: outbox, keys: keys) }
+        if let archive = Self.archiveCommand(for: batch.outboxes, stream: stream, ids: batch.ids, keys: keys) {
+            commands.append(archive)
+        }
         let ids = batch.ids.map { $0 as any RESPArgument }
         commands.append(["XACK", stream, Self.group] + ids)
         commands.append(["XDEL", stream] + ids)
@@ -231,15 +250,12 @@ public final class RouterWorker: Service, Sendable {
         batch = CommitBatch()
     }
 
-    /// The deliveries, storage requests and registry changes of one routed entry.
+    /// The deliveries and registry changes of one routed entry.
     static func commands(for outbox: Outbox, keys: ClusterKeys) -> [[any RESPArgument]] {
         var commands: [[any RESPArgument]] = []
         for outgoing in outbox.outgoing {
             guard let node = NodeID(outgoing.node) else { continue }
             commands.append(RedisStreamCommand.xadd(keys.deliveries(node), fields: outgoing.delivery.fields))
-        }
-        for request in outbox.requests {
-            commands.append(RedisStreamCommand.xadd(keys.storageRequests, fields: request.fields))
         }
         for change in outbox.changes {
             switch change {

@@ -9,6 +9,11 @@ import GRDB
 ///   "durable". The cost (one fsync per commit) is paid once per batch of
 ///   requests, which share one transaction (see `RequestExecutor`), so FULL
 ///   costs little where NORMAL could lose the last acknowledged batches.
+/// - `temp_store=MEMORY`: the sub-journal each request's savepoint keeps
+///   (the original of every page it changes, so that a refused request rolls
+///   back alone) stays in memory instead of a temporary file. On disk it cost
+///   a `pwrite` per page per request: a quarter of storage's time when every
+///   message is archived. It holds nothing durable.
 /// - Foreign keys on (GRDB's default): deleting an account deletes its rows.
 /// - Migrations (`StorageSchema`) run before the queue is handed out.
 enum StorageDatabase {
@@ -33,6 +38,7 @@ enum StorageDatabase {
                 throw DatabaseError(message: "could not switch to WAL mode")
             }
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         return configuration
     }

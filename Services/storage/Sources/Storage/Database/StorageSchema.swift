@@ -100,8 +100,9 @@ enum StorageSchema {
     /// also orders the archive. `with_jid` is the other party's bare JID,
     /// `with_resource` its resource when the address had one; `outgoing` says
     /// which way the message went. The unique key serves lookups by id and
-    /// whole-archive pages, `archive_messages_by_with` the `with` filter, and
-    /// `archive_messages_by_time` retention.
+    /// whole-archive pages, `archive_messages_by_with` the `with` filter.
+    /// Retention needs no index: rows are inserted within seconds of their
+    /// stamp, so the oldest rowids are the oldest messages.
     static let v3 = """
         CREATE TABLE archive_messages (
             user TEXT NOT NULL REFERENCES accounts(user) ON DELETE CASCADE,
@@ -115,6 +116,5 @@ enum StorageSchema {
             UNIQUE (user, stamp, seq, part)
         );
         CREATE INDEX archive_messages_by_with ON archive_messages(user, with_jid, stamp, seq, part);
-        CREATE INDEX archive_messages_by_time ON archive_messages(stamp);
         """
 }

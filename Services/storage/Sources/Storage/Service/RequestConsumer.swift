@@ -83,14 +83,18 @@ final class RequestConsumer: Service, Sendable {
                     try await blockLists.rebuild(from: database, to: connection)
                     if attempt > 0 { logger.info("storage consumer resumed") }
                     attempt = 0
+                    // Up to 8 reads' worth of archive appends, 100 ms at most.
+                    var deferred = DeferredRequests(maxEntries: 8 * settings.batchSize)
                     while !Task.isCancelled && !Task.isShuttingDownGracefully {
                         let batches = try await connection.xreadgroup(
                             group: ClusterKeys.storageGroup, consumer: settings.consumer,
-                            streams: [(keys.storageRequests, ">")], count: settings.batchSize, block: settings.pollInterval)
-                        let entries = batches.flatMap(\.entries)
+                            streams: [(keys.storageRequests, ">")], count: settings.batchSize,
+                            block: deferred.readTimeout(settings.pollInterval, now: .now))
+                        let read = batches.flatMap(\.entries)
+                        let entries = deferred.take(read, now: .now)
                         if !entries.isEmpty {
                             try await process(entries)
-                        } else if ContinuousClock.now - lastPrune > .seconds(600) {
+                        } else if read.isEmpty, ContinuousClock.now - lastPrune > .seconds(600) {
                             lastPrune = .now
                             try await prune()
                         }
@@ -99,6 +103,9 @@ final class RequestConsumer: Service, Sendable {
                             logger.debug("expired archived messages", metadata: ["storage.expired": "\(expired)"])
                         }
                     }
+                    // A graceful shutdown commits what it holds.
+                    let held = deferred.flush()
+                    if !held.isEmpty { try await process(held) }
                 }
             } catch {
                 if attempt == 0 || attempt % 20 == 0 {
