@@ -49,6 +49,8 @@ def flooded():
         "TRELLIS_LAUNCH_TLS_REQUIRED": "false",
         "TRELLIS_LAUNCH_BACKPRESSURE_ROUTE_LAG_HIGH": str(HIGH),
         "TRELLIS_LAUNCH_C2S_MAX_BYTES_PER_SECOND": "0",
+        # The default (off): the archive's cost under a flood is for bench/run (docs/client-features.md).
+        "TRELLIS_LAUNCH_ARCHIVE_ENABLED": "false",
     })
     cluster = Cluster(run_dir, net, routers=1, c2s=1, bosh=0)
     try:
