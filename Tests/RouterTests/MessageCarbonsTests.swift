@@ -75,6 +75,10 @@ struct MessageCarbonsTests {
             "<message to='juliet@example.com/balcony' type='chat'><body>s</body><private xmlns='urn:xmpp:carbons:2'/></message>",
             from: "romeo@example.com/orchard", in: context)
         #expect(secret.outbox.summary == ["c2s-2 juliet@example.com/balcony message chat"])
+        // §9: the recipient gets it without the <private/> meant for servers.
+        let delivered = try #require(secret.outbox.stanzas(to: "juliet@example.com/balcony").first)
+        #expect(delivered.firstChild(named: "private", namespace: XMPPNamespace.carbons) == nil)
+        #expect(delivered.firstChild(named: "body", namespace: XMPPNamespace.client) != nil)
         let own = try await route(
             "<message to='romeo@example.com/home' type='chat'><body>note</body></message>", from: "romeo@example.com/orchard", in: context)
         #expect(own.outbox.summary == ["c2s-4 romeo@example.com/home message chat"])

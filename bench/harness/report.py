@@ -4,7 +4,7 @@ import os
 import shutil
 import statistics
 
-TARGETS = ["trellis-1r", "trellis-2r", "prosody", "ejabberd"]
+TARGETS = ["trellis-1r", "trellis-2r", "trellis-1r-archive", "prosody", "ejabberd"]
 PEERS = ["prosody", "ejabberd"]
 
 
@@ -22,8 +22,15 @@ def dig(run, path):
     return value
 
 
+def cpu_per_message_us(run):
+    """Server CPU per delivered message, µs: every server process of the target, the whole window."""
+    cpu, rate = dig(run, "usage.server_cpu_percent"), run.get("delivered_per_second")
+    return cpu * 1e4 / rate if isinstance(cpu, (int, float)) and rate else None
+
+
 def median_of(runs, target, scenario, path, where=None):
-    values = [dig(r, path) for r in runs_of(runs, target, scenario, where)]
+    pick = path if callable(path) else (lambda r: dig(r, path))
+    values = [pick(r) for r in runs_of(runs, target, scenario, where)]
     values = [v for v in values if isinstance(v, (int, float))]
     return statistics.median(values) if values else None
 
@@ -53,6 +60,10 @@ def rows(document):
         ("generator CPU at saturation, % of one core", "messages", "usage.generator_cpu_percent", saturated, False,
          None, None),
         ("server CPU at saturation, % of one core", "messages", "usage.server_cpu_percent", saturated, False,
+         None, None),
+        ("server CPU per delivered message at saturation, µs", "messages", cpu_per_message_us, saturated, False,
+         None, None),
+        (f"server CPU per delivered message at {half} msg/s, µs", "messages", cpu_per_message_us, at_half, False,
          None, None),
     ]
     out = []

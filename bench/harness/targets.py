@@ -45,10 +45,10 @@ class Target:
 class Trellis(Target):
     """The whole cluster through the native launcher: redis, storage, M routers, one c2s."""
 
-    def __init__(self, workdir, root, routers, bench_bin, net="127.0.91"):
-        self.name = f"trellis-{routers}r"
+    def __init__(self, workdir, root, routers, bench_bin, net="127.0.91", archive=False):
+        self.name = f"trellis-{routers}r" + ("-archive" if archive else "")
         super().__init__(workdir)
-        self.root, self.routers, self.bench_bin, self.net = root, routers, bench_bin, net
+        self.root, self.routers, self.bench_bin, self.net, self.archive = root, routers, bench_bin, net, archive
         # One run dir for both router counts: accounts and rosters persist between them.
         self.run_dir = os.path.join(workdir, "trellis-run")
 
@@ -59,7 +59,9 @@ class Trellis(Target):
                    TRELLIS_LAUNCH_STORAGE_OFFLINE_MAX_MESSAGES="0",
                    # Like the peers as configured here (ejabberd without a c2s shaper,
                    # Prosody without mod_limits): no per-connection flood control.
-                   TRELLIS_LAUNCH_C2S_MAX_BYTES_PER_SECOND="0")
+                   TRELLIS_LAUNCH_C2S_MAX_BYTES_PER_SECOND="0",
+                   # The message archive (XEP-0313) on or off, to price it side by side.
+                   TRELLIS_LAUNCH_ARCHIVE_ENABLED="true" if self.archive else "false")
         return procs.run([os.path.join(self.root, "scripts", "trellis"), "--run-dir", self.run_dir, *args],
                          timeout=timeout, env=env, stdout=subprocess.DEVNULL)
 

@@ -34,6 +34,22 @@ public enum MessageCarbons {
         return true
     }
 
+    /// `message` without `<private xmlns='urn:xmpp:carbons:2'/>`: §9, the
+    /// receiving server "SHOULD remove the <private/> element before
+    /// delivering to the recipient" (it is an instruction to servers, not
+    /// to the recipient). Call it after deciding about copies.
+    public static func removingPrivate(from message: XMLElement) -> XMLElement {
+        guard message.children.contains(where: isPrivate) else { return message }
+        var message = message
+        message.children.removeAll(where: isPrivate)
+        return message
+    }
+
+    private static func isPrivate(_ node: XMLNode) -> Bool {
+        guard case .element(let element) = node else { return false }
+        return element.name == "private" && element.namespace == XMPPNamespace.carbons
+    }
+
     /// `message` wrapped for a resource of `owner` (§6, §7): from the owner's
     /// bare JID, of the original's type, the original inside
     /// `<received|sent><forwarded/></received|sent>` (XEP-0297).

@@ -14,7 +14,7 @@ extension RoutingPass {
             return
         }
         let archiving = archivingPlan(to: target)
-        let accepted = try await deliverMessage(archiving.delivered, to: target)
+        let accepted = try await deliverMessage(MessageCarbons.removingPrivate(from: archiving.delivered), to: target)
         await copyToCarbons(received: archiving.delivered, sent: archiving.sentCopy(accepted: accepted), target: target)
         if accepted { archive(archiving, to: target) }
     }
