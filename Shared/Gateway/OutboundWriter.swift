@@ -14,10 +14,16 @@ import NIOCore
 public struct OutboundWriter: Sendable {
     public let channel: any Channel
     public let maxBufferedBytes: Int
+    /// Set when this writer closed the connection: a TLS connection stays
+    /// active while its `close_notify` waits behind the unread output (until
+    /// NIOSSL's shutdown timeout), and the writes refused meanwhile are not
+    /// new slow readers.
+    private let closing: NIOLoopBoundBox<Bool>
 
     public init(channel: any Channel, maxBufferedBytes: Int) {
         self.channel = channel
         self.maxBufferedBytes = maxBufferedBytes
+        self.closing = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
     }
 
     /// Runs `write` on the event loop if the connection is open and its
@@ -32,9 +38,11 @@ public struct OutboundWriter: Sendable {
     public func submit(_ write: @escaping @Sendable (any Channel) -> Void) -> EventLoopFuture<Bool> {
         let channel = self.channel
         let limit = maxBufferedBytes
+        let closing = self.closing
         return channel.eventLoop.submit {
-            guard channel.isActive else { return false }
+            guard channel.isActive, !closing.value else { return false }
             if let buffered = try? channel.syncOptions?.getOption(.bufferedWritableBytes), buffered > limit {
+                closing.value = true
                 GatewayMetrics.slowReadersClosed.increment()
                 channel.close(promise: nil)
                 return false

@@ -1,9 +1,12 @@
 """A cluster started by scripts/trellis for one test session, and small helpers
 to look at it: Redis through redis-cli, admin endpoints over HTTP."""
 
+import contextlib
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -13,10 +16,11 @@ LAUNCHER = os.path.join(ROOT, "scripts", "trellis")
 
 
 class Cluster:
-    def __init__(self, run_dir, net, routers=2, c2s=1, bosh=2):
+    def __init__(self, run_dir, net, routers=2, c2s=1, bosh=2, configuration="debug"):
         self.run_dir = run_dir
         self.net = net
         self.counts = {"routers": routers, "c2s": c2s, "bosh": bosh}
+        self.configuration = configuration
 
     # MARK: launcher
 
@@ -29,7 +33,7 @@ class Cluster:
         self.launcher(
             "up", "--detach", "--no-install", "--no-build", "--fresh", "--net", self.net,
             "--routers", str(self.counts["routers"]), "--c2s", str(self.counts["c2s"]),
-            "--bosh", str(self.counts["bosh"]), timeout=300)
+            "--bosh", str(self.counts["bosh"]), "--configuration", self.configuration, timeout=300)
 
     def down(self):
         self.launcher("down", check=False)
@@ -72,6 +76,26 @@ class Cluster:
             return error.code, error.read().decode()
         except OSError:
             return None, ""
+
+
+@contextlib.contextmanager
+def own_cluster(base_net, offset, settings, **counts):
+    """A cluster of a test module's own, on `base_net` + `offset` (another
+    loopback network than the session cluster's), whose processes get
+    `settings` (TRELLIS_LAUNCH_<KEY> values); stopped and removed afterwards."""
+    prefix, last = base_net.rsplit(".", 1)
+    run_dir = tempfile.mkdtemp(prefix="trellis-own-")
+    saved = dict(os.environ)
+    os.environ.update(settings)
+    cluster = Cluster(run_dir, f"{prefix}.{int(last) + offset}", **counts)
+    try:
+        cluster.up()
+        yield cluster
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        cluster.down()
+        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def wait_for(predicate, timeout, interval=0.05, what="condition"):

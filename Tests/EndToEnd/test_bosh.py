@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 
 from browser import HARNESS, Browser, Collector, harness_url
-from cluster import new_account, pid_alive, wait_for
+from cluster import new_account, wait_for
 from xmpp import logged_in
 
 

@@ -1,6 +1,7 @@
-"""Issue #16, backpressure under overload. CI runs the short version (10 s);
-`TRELLIS_OVERLOAD_SECONDS=60 python3 -m pytest -s Tests/EndToEnd/test_overload.py`
-is the long one (docs/operations.md). A cluster of its own (one router, one c2s, TLS off as
+"""Issue #16, backpressure under overload. CI runs the short version (10 s, debug build);
+`TRELLIS_OVERLOAD_SECONDS=60 TRELLIS_OVERLOAD_CONFIGURATION=release python3 -m pytest -s
+Tests/EndToEnd/test_overload.py` is the long one (after `swift build -c release`;
+docs/operations.md). A cluster of its own (one router, one c2s, TLS off as
 in bench/run) is flooded by trellis-bench's saturation load — 20 pairs with
 5,000 messages in flight each — while a well-behaved slixmpp pair chats
 beside it. Route partitions may not grow past the backpressure bound, Redis and
@@ -10,19 +11,19 @@ pair's messages keep arriving."""
 import asyncio
 import json
 import os
-import shutil
 import subprocess
-import tempfile
 import threading
 import time
 
 import pytest
 
-from cluster import ROOT, Cluster, ctl
+from cluster import ROOT, ctl, own_cluster
 from conftest import TEST_NET
 from xmpp import logged_in
 
-BENCH = os.path.join(ROOT, ".build", "debug", "trellis-bench")
+# Which build runs the cluster and the generator: debug in CI, release for the long run.
+CONFIGURATION = os.environ.get("TRELLIS_OVERLOAD_CONFIGURATION", "debug")
+BENCH = os.path.join(ROOT, ".build", CONFIGURATION, "trellis-bench")
 # TRELLIS_OVERLOAD_HIGH=0 runs the same flood without route backpressure (by
 # hand, for the comparison in docs/operations.md; the bounds are not asserted).
 HIGH = int(os.environ.get("TRELLIS_OVERLOAD_HIGH", "500"))
@@ -38,29 +39,23 @@ def rss_mb(pid):
     return 0.0
 
 
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
+
+
 @pytest.fixture(scope="module")
 def flooded():
     """Its own cluster: the session cluster's accounts and TLS settings stay untouched."""
-    prefix, last = TEST_NET.rsplit(".", 1)
-    net = f"{prefix}.{int(last) + 1}"
-    run_dir = tempfile.mkdtemp(prefix="trellis-overload-")
-    saved = dict(os.environ)
-    os.environ.update({
+    settings = {
         "TRELLIS_LAUNCH_TLS_REQUIRED": "false",
         "TRELLIS_LAUNCH_BACKPRESSURE_ROUTE_LAG_HIGH": str(HIGH),
         "TRELLIS_LAUNCH_C2S_MAX_BYTES_PER_SECOND": "0",
         # The default (off): the archive's cost under a flood is for bench/run (docs/client-features.md).
         "TRELLIS_LAUNCH_ARCHIVE_ENABLED": "false",
-    })
-    cluster = Cluster(run_dir, net, routers=1, c2s=1, bosh=0)
-    try:
-        cluster.up()
+    }
+    with own_cluster(TEST_NET, 1, settings, routers=1, c2s=1, bosh=0, configuration=CONFIGURATION) as cluster:
         yield cluster
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        cluster.down()
-        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def test_a_flood_is_slowed_down_not_stored_and_loses_nothing(flooded):
@@ -105,11 +100,14 @@ def test_a_flood_is_slowed_down_not_stored_and_loses_nothing(flooded):
         latencies = []
         try:
             await asyncio.sleep(3)
-            for index in range(5):
+            # At least five messages, and one every half second for as long as the flood runs.
+            index = 0
+            while index < 5 or flood.poll() is None:
                 sent = time.monotonic()
                 a.send_message(mto=str(b.boundjid), mbody=f"calm {index}", mtype="chat")
                 await b.next_message(body=f"calm {index}", timeout=60)
                 latencies.append(time.monotonic() - sent)
+                index += 1
                 await asyncio.sleep(0.5)
         finally:
             await a.close()
@@ -133,7 +131,9 @@ def test_a_flood_is_slowed_down_not_stored_and_loses_nothing(flooded):
     with open(report) as file:
         figures = json.load(file)
     print(f"overload: max partition backlog {samples['backlog']} (bound {HIGH}), Redis used {samples['redis_mb']:.1f} MB, "
-          f"c2s RSS {samples['c2s_mb']:.0f} MB, calm pair worst latency {max(latencies) * 1000:.0f} ms")
+          f"c2s RSS {samples['c2s_mb']:.0f} MB, calm pair {len(latencies)} messages, latency "
+          f"p50 {percentile(latencies, 50) * 1000:.0f} ms, p99 {percentile(latencies, 99) * 1000:.0f} ms, "
+          f"worst {max(latencies) * 1000:.0f} ms")
     assert figures["lost"] == 0 and figures["out_of_order"] == 0 and figures["errors"] == 0, figures
     assert figures["sent"] > 0
     if HIGH == 0:
@@ -144,4 +144,4 @@ def test_a_flood_is_slowed_down_not_stored_and_loses_nothing(flooded):
     assert samples["c2s_mb"] < 400, samples
     # Every calm message arrived (each within 60 s); how fast is for the
     # benchmark to say, not for a test (docs/operations.md).
-    assert len(latencies) == 5 and max(latencies) < float("inf"), latencies
+    assert len(latencies) >= 5 and max(latencies) < float("inf"), latencies

@@ -4,9 +4,11 @@ direct TLS) to the launcher's c2s, plus a raw socket for bytes no client sends."
 import asyncio
 import socket
 import ssl
+import time
 import uuid
 
 import slixmpp
+from slixmpp.plugins.xep_0198 import stanza as sm_stanza
 from slixmpp.xmlstream import ET
 
 TIMEOUT = 10.0
@@ -94,6 +96,55 @@ class Client(slixmpp.ClientXMPP):
                 await asyncio.wait_for(self.ended, TIMEOUT)
             except asyncio.TimeoutError:
                 pass
+
+
+class ManagedClient(Client):
+    """A slixmpp client with stream management (resumption asked for)."""
+
+    def __init__(self, jid, password, max_seconds=None, **kwargs):
+        super().__init__(jid, password, **kwargs)
+        self.register_plugin("xep_0198")
+        self.resumed = asyncio.get_event_loop().create_future()
+        self.failures = []
+        self.add_event_handler("session_resumed", self._on_resumed)
+        self.add_event_handler("sm_failed", lambda failed: self.failures.append(failed))
+        if max_seconds is not None:
+            def ask_for_max(stanza):
+                if isinstance(stanza, sm_stanza.Enable):
+                    stanza["max"] = str(max_seconds)
+                return stanza
+            self.add_filter("out", ask_for_max)
+
+    def _on_resumed(self, _):
+        if not self.resumed.done():
+            self.resumed.set_result(time.monotonic())
+
+    @property
+    def sm(self):
+        return self.plugin["xep_0198"]
+
+    async def wait_enabled(self):
+        await asyncio.wait_for(self._until(lambda: self.sm.sm_id is not None), 10)
+
+    async def _until(self, predicate):
+        while not predicate():
+            await asyncio.sleep(0.02)
+
+    def cut(self):
+        """The network goes: no closing tag, no FIN handshake the server waits for."""
+        self.transport.abort()
+
+    async def resume_on(self, cluster, c2s_index):
+        self.ended = asyncio.get_event_loop().create_future()
+        c2s = cluster.process("c2s", c2s_index)
+        self.connect(c2s["host"], c2s["port"])
+        return await asyncio.wait_for(self.resumed, 15)
+
+    async def bodies(self, count, timeout=15):
+        received = []
+        while len(received) < count:
+            received.append((await self.next_message(timeout=timeout))["body"])
+        return received
 
 
 def iq(client, kind, payload):
