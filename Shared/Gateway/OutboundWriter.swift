@@ -23,7 +23,7 @@ public struct OutboundWriter: Sendable {
     public init(channel: any Channel, maxBufferedBytes: Int) {
         self.channel = channel
         self.maxBufferedBytes = maxBufferedBytes
-        self.closing = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
+        self.closing = NIOLoopBoundBox.makeBoxSendingValue(false, eventLoop: channel.eventLoop)
     }
 
     /// Runs `write` on the event loop if the connection is open and its

@@ -13,9 +13,6 @@ TEST_NET = os.environ.get("TRELLIS_TEST_NET", "127.0.77")
 
 @pytest.fixture(scope="session")
 def cluster():
-    # The message archive is off by default (docs/client-features.md); the
-    # tests' cluster runs with it, and so does every process a test restarts.
-    os.environ["TRELLIS_LAUNCH_ARCHIVE_ENABLED"] = "true"
     run_dir = tempfile.mkdtemp(prefix="trellis-e2e-")
     cluster = Cluster(run_dir, TEST_NET, routers=2, c2s=2, bosh=2)
     try:

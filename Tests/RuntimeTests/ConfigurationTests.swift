@@ -76,10 +76,10 @@ struct ConfigurationTests {
     }
 
     @Test func archiveKeys() async throws {
-        // Off by default until its cost is measured (docs/client-features.md).
-        #expect(try await load(.router).archive == ArchiveConfiguration(enabled: false, retentionDays: 365))
-        let set = try await load(.storage, env: ["TRELLIS_ARCHIVE_ENABLED": "true", "TRELLIS_ARCHIVE_RETENTION_DAYS": "0"])
-        #expect(set.archive == ArchiveConfiguration(enabled: true, retentionDays: 0))
+        // On by default (its cost: docs/client-features.md).
+        #expect(try await load(.router).archive == ArchiveConfiguration(enabled: true, retentionDays: 365))
+        let set = try await load(.storage, env: ["TRELLIS_ARCHIVE_ENABLED": "false", "TRELLIS_ARCHIVE_RETENTION_DAYS": "0"])
+        #expect(set.archive == ArchiveConfiguration(enabled: false, retentionDays: 0))
     }
 
     @Test func adminPortDefaultsDifferPerRole() async throws {

@@ -1,4 +1,4 @@
-/// Keys: `archive.enabled` (boolean, default false until its cost is measured, docs/client-features.md),
+/// Keys: `archive.enabled` (boolean, default true; its cost is in docs/client-features.md),
 /// `archive.retention_days` (0…36500, default 365; 0 keeps messages forever).
 extension ArchiveConfiguration {
     public init(source: ConfigSource) throws(ConfigurationError) {

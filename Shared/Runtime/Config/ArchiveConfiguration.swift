@@ -9,7 +9,7 @@ public struct ArchiveConfiguration: Sendable, Equatable {
     /// Days an archived message is kept; 0 keeps messages forever.
     public var retentionDays: Int
 
-    public init(enabled: Bool = false, retentionDays: Int = 365) {
+    public init(enabled: Bool = true, retentionDays: Int = 365) {
         self.enabled = enabled
         self.retentionDays = retentionDays
     }
