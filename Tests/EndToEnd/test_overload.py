@@ -72,7 +72,8 @@ def test_a_flood_is_slowed_down_not_stored_and_loses_nothing(flooded):
         ctl(cluster, "user", "add", f"{name}@{cluster.state['domain']}", "--password", "secret-pass")
     c2s = cluster.process("c2s", 0)
     partitions = [cluster.key(f"route:{{{p}}}") for p in range(32)]
-    samples = {"backlog": 0, "redis_mb": 0.0, "c2s_mb": 0.0}
+    deliveries = cluster.key(f"deliver:{{{c2s['node_id']}}}")
+    samples = {"backlog": 0, "deliver": 0, "redis_mb": 0.0, "c2s_mb": 0.0}
     stop = threading.Event()
 
     def sample():
@@ -80,6 +81,7 @@ def test_a_flood_is_slowed_down_not_stored_and_loses_nothing(flooded):
             lengths = [int(cluster.redis("XLEN", key)[0]) for key in partitions]
             memory = [line for line in cluster.redis("INFO", "memory") if line.startswith("used_memory:")]
             samples["backlog"] = max(samples["backlog"], max(lengths))
+            samples["deliver"] = max(samples["deliver"], int(cluster.redis("XLEN", deliveries)[0]))
             samples["redis_mb"] = max(samples["redis_mb"], int(memory[0].split(":")[1]) / 2**20)
             samples["c2s_mb"] = max(samples["c2s_mb"], rss_mb(c2s["pid"]))
             time.sleep(0.25)
@@ -132,7 +134,8 @@ def test_a_flood_is_slowed_down_not_stored_and_loses_nothing(flooded):
     print("\n" + output.strip().splitlines()[-1])
     with open(report) as file:
         figures = json.load(file)
-    print(f"overload: max partition backlog {samples['backlog']} (bound {HIGH}), Redis used {samples['redis_mb']:.1f} MB, "
+    print(f"overload: max partition backlog {samples['backlog']} (bound {HIGH}), c2s delivery stream {samples['deliver']}, "
+          f"Redis used {samples['redis_mb']:.1f} MB, "
           f"c2s RSS {samples['c2s_mb']:.0f} MB, calm pair {len(latencies)} messages, latency "
           f"p50 {percentile(latencies, 50) * 1000:.0f} ms, p99 {percentile(latencies, 99) * 1000:.0f} ms, "
           f"worst {max(latencies) * 1000:.0f} ms")
@@ -140,8 +143,10 @@ def test_a_flood_is_slowed_down_not_stored_and_loses_nothing(flooded):
     assert figures["sent"] > 0
     if HIGH == 0:
         return
-    # The bound holds (plus what one gateway batch and one poll interval add).
-    assert samples["backlog"] <= HIGH + 2000, samples
+    # The bound holds, plus what gets past it before the gateway sees it: each
+    # flooding session's batch in flight (up to 64 stanzas) and what arrives
+    # within one 50 ms poll interval (2,000 covers 40,000 messages/s).
+    assert samples["backlog"] <= HIGH + PAIRS * 64 + 2000, samples
     assert samples["redis_mb"] < 64, samples
     assert samples["c2s_mb"] < 400, samples
     # Every calm message arrived (each within 60 s); how fast is for the
