@@ -30,7 +30,8 @@ COPY Tests ./Tests
 RUN swift build -c release --static-swift-stdlib \
  && mkdir /out \
  && for p in trellis-storage trellis-router trellis-c2s trellis-bosh-gateway trellisctl; do \
-      cp "$(swift build -c release --show-bin-path)/$p" /out/; done
+      cp "$(swift build -c release --show-bin-path)/$p" /out/; done \
+ && strip --strip-unneeded /out/*
 
 FROM ${BINARIES} AS binaries
 
