@@ -47,7 +47,10 @@ class ComposeCluster:
     def ctl(self, *args, check=True):
         """trellisctl inside the storage container, with the service's own
         environment (Redis host, domains)."""
-        return self.podman("exec", self.container("storage"), "trellisctl", *args, check=check)
+        result = self.podman("exec", self.container("storage"), "trellisctl", *args, check=False)
+        if check and result.returncode != 0:
+            raise AssertionError(f"trellisctl {' '.join(args)}: exit {result.returncode}: {result.stderr.strip()}")
+        return result
 
     def redis(self, *command):
         result = self.podman("exec", self.container("redis"), "redis-cli", "--raw", *command)
@@ -82,6 +85,12 @@ class ComposeCluster:
         inspected = json.loads(self.podman("inspect", container).stdout)[0]
         networks = inspected["NetworkSettings"]["Networks"]
         return networks[f"{self.project}_{network}"]["IPAddress"]
+
+    def vroute_of_node(self, node):
+        """The `vroute` a node announced in its Redis record (gateways only)."""
+        lines = self.redis("HGET", self.key(f"node:{{{node}}}"), "vroute")
+        assert lines and lines[0], f"node {node} announced no vroute"
+        return lines[0]
 
     def gateway_by_vroute(self, vroute):
         """The bosh-gateway container that named itself `vroute` (gN: N is the
