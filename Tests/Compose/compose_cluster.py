@@ -44,10 +44,20 @@ class ComposeCluster:
             return {"host": self.address, "port": self.ports["http"]}
         raise KeyError(f"{role} publishes no port in compose.yaml")
 
-    def ctl(self, *args, check=True):
+    def ctl(self, *args, check=True, attempts=3):
         """trellisctl inside the storage container, with the service's own
-        environment (Redis host, domains)."""
-        result = self.podman("exec", self.container("storage"), "trellisctl", *args, check=False)
+        environment (Redis host, domains). Exit 69 (Redis or storage not
+        reached within trellisctl's 3 s) is tried again, at most `attempts`
+        times in all, and each such miss is printed with what the container's
+        resolver says of `redis`, so a run shows it."""
+        storage = self.container("storage")
+        for attempt in range(1, attempts + 1):
+            result = self.podman("exec", storage, "trellisctl", *args, check=False)
+            if result.returncode != 69 or attempt == attempts:
+                break
+            hosts = self.podman("exec", storage, "getent", "ahosts", "redis", check=False).stdout.split("\n")[0]
+            print(f"trellisctl {args[0]} {args[1] if len(args) > 1 else ''}: exit 69 on attempt {attempt} "
+                  f"({result.stderr.strip()}; redis resolves to: {hosts.strip() or 'nothing'})")
         if check and result.returncode != 0:
             raise AssertionError(f"trellisctl {' '.join(args)}: exit {result.returncode}: {result.stderr.strip()}")
         return result

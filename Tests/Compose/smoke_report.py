@@ -39,7 +39,7 @@ def checks(junit_path):
                 outcome = {"failure": "FAILED", "error": "ERROR", "skipped": "skipped"}[tag]
         out = case.find("system-out")
         printed = [line.strip() for line in (out.text if out is not None and out.text else "").splitlines()
-                   if line.strip()]
+                   if line.strip() and not line.startswith("---")]
         found.append((f"{case.get('classname', '').rsplit('.', 1)[-1]}::{case.get('name')}", outcome,
                       float(case.get("time", "0")), printed))
     return found
