@@ -74,6 +74,25 @@ class PodmanProject:
                     self.podman("healthcheck", "run", container["Name"], check=False, timeout=30)
             time.sleep(interval)
 
+    def wait_resolving(self, service, name, timeout, within=1.0):
+        """Waits until a lookup of `name` (A and AAAA, as getaddrinfo does)
+        inside `service`'s first container answers within `within` seconds.
+        Podman's aardvark-dns (1.4, Debian 12) sometimes leaves lookups
+        unanswered for tens of seconds after a project starts; the services
+        ride it out with their reconnect backoff, a one-shot tool with a 3 s
+        budget (trellisctl) does not. Returns the seconds it took."""
+        started = time.monotonic()
+        container = next(c["Name"] for c in self.containers()
+                         if self.service_of(c) == service and c["State"]["Status"] == "running")
+        while True:
+            asked = time.monotonic()
+            result = self.podman("exec", container, "getent", "ahosts", name, check=False, timeout=60)
+            if result.returncode == 0 and time.monotonic() - asked <= within:
+                return time.monotonic() - started
+            if time.monotonic() - started > timeout:
+                raise TimeoutError(f"{name} did not resolve promptly in {container} within {timeout:.0f} s")
+            time.sleep(0.5)
+
     def _unmet(self, containers, expected, one_shot):
         missing = []
         for service, replicas in expected.items():
@@ -111,11 +130,14 @@ class PodmanProject:
         except subprocess.TimeoutExpired:
             pass
         label = f"label=io.podman.compose.project={self.name}"
-        for kind, listing in (("container", ["ps", "--all", "--quiet"]), ("pod", ["pod", "ps", "--quiet"]),
-                              ("network", ["network", "ls", "--quiet"]), ("volume", ["volume", "ls", "--quiet"])):
-            ids = self.podman(*listing, "--filter", label, check=False).stdout.split()
-            if ids:
-                self.podman(kind, "rm", "--force", *ids, check=False, timeout=120)
+        for _ in range(2):  # a second sweep for whatever the first found still in use
+            for kind, listing in (("container", ["ps", "--all", "--quiet"]), ("pod", ["pod", "ps", "--quiet"]),
+                                  ("network", ["network", "ls", "--quiet"]), ("volume", ["volume", "ls", "--quiet"])):
+                ids = self.podman(*listing, "--filter", label, check=False).stdout.split()
+                if ids:
+                    self.podman(kind, "rm", "--force", *ids, check=False, timeout=120)
+            if not self.leftovers():
+                break
 
     def leftovers(self):
         """What of this project still exists (empty after a clean down)."""

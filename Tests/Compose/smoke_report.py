@@ -62,6 +62,8 @@ def render(facts):
         f"- services: {facts['services']}",
         f"- time to healthy: {facts['time_to_healthy']} (from `podman-compose up` to every service healthy, "
         "tls-init done; images already built)",
+        f"- DNS prompt: {facts['dns_prompt']} (from `up` until `redis` resolves within 1 s in the storage container; "
+        "aardvark-dns can lag behind the services, docs/compose.md)",
         f"- image build: {facts['build_seconds']:.0f} s this run (cached layers count as built)",
         f"- whole run: {facts['total_seconds']:.0f} s",
         "",
