@@ -18,6 +18,10 @@ class PodmanProject:
         self.compose_file = compose_file
         self.env = env
 
+    @property
+    def pod(self):
+        return f"pod_{self.name}"
+
     def compose(self, *args, timeout=300, check=True):
         command = [*PODMAN_COMPOSE, "-p", self.name, "-f", self.compose_file, *args]
         result = subprocess.run(command, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -123,19 +127,23 @@ class PodmanProject:
                 file.write(result.stdout + result.stderr)
 
     def down(self):
-        """Removes this project's containers, pods, networks and volumes: with
-        podman-compose first, then whatever still carries the project's label."""
+        """Removes this project's containers, pod, networks and volumes: with
+        podman-compose first, then whatever still carries the project's label
+        and the project's pod."""
         try:
             self.compose("down", "-v", "-t", "5", timeout=180, check=False)
         except subprocess.TimeoutExpired:
             pass
         label = f"label=io.podman.compose.project={self.name}"
         for _ in range(2):  # a second sweep for whatever the first found still in use
-            for kind, listing in (("container", ["ps", "--all", "--quiet"]), ("pod", ["pod", "ps", "--quiet"]),
-                                  ("network", ["network", "ls", "--quiet"]), ("volume", ["volume", "ls", "--quiet"])):
+            for kind, listing in (("container", ["ps", "--all", "--quiet"]), ("network", ["network", "ls", "--quiet"]),
+                                  ("volume", ["volume", "ls", "--quiet"])):
                 ids = self.podman(*listing, "--filter", label, check=False).stdout.split()
                 if ids:
                     self.podman(kind, "rm", "--force", *ids, check=False, timeout=120)
+            # The pod carries no label; podman-compose names it after the project.
+            if self.podman("pod", "exists", self.pod, check=False).returncode == 0:
+                self.podman("pod", "rm", "--force", self.pod, check=False, timeout=120)
             if not self.leftovers():
                 break
 
@@ -146,4 +154,6 @@ class PodmanProject:
         for kind, listing in (("container", ["ps", "--all", "--quiet"]), ("network", ["network", "ls", "--quiet"]),
                               ("volume", ["volume", "ls", "--quiet"])):
             left += [f"{kind} {i}" for i in self.podman(*listing, "--filter", label, check=False).stdout.split()]
+        if self.podman("pod", "exists", self.pod, check=False).returncode == 0:
+            left.append(f"pod {self.pod}")
         return left
