@@ -57,6 +57,15 @@ class Cluster:
 
     # MARK: looking inside
 
+    def ctl(self, *args, check=True):
+        """Runs the build's trellisctl against this cluster's Redis."""
+        state = self.state
+        env = dict(os.environ, TRELLIS_REDIS_HOST=state["redis"]["host"],
+                   TRELLIS_REDIS_PORT=str(state["redis"]["port"]), TRELLIS_DOMAINS=state["domain"])
+        binary = os.path.join(ROOT, ".build", state["build"], "trellisctl")
+        return subprocess.run([binary, *args], env=env, check=check, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, timeout=30)
+
     def redis(self, *command):
         redis = self.state["redis"]
         result = subprocess.run(
@@ -118,13 +127,22 @@ def pid_alive(pid):
 
 
 def ctl(cluster, *args, check=True):
-    """Runs trellisctl against the cluster's Redis."""
-    state = cluster.state
-    env = dict(os.environ, TRELLIS_REDIS_HOST=state["redis"]["host"], TRELLIS_REDIS_PORT=str(state["redis"]["port"]),
-               TRELLIS_DOMAINS=state["domain"])
-    binary = os.path.join(ROOT, ".build", state["build"], "trellisctl")
-    return subprocess.run([binary, *args], env=env, check=check, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, timeout=30)
+    """Runs trellisctl against the cluster's Redis (any cluster with a `ctl`,
+    the launcher's here or compose's in Tests/Compose)."""
+    return cluster.ctl(*args, check=check)
+
+
+def gateways_of(cluster, jid):
+    """The node ids of the gateways holding `jid`'s sessions."""
+    fields = cluster.redis("HGETALL", cluster.key(f"sessions:{{{jid}}}"))
+    return sorted(json.loads(value)["node"] for value in fields[1::2])
+
+
+def gateway_of(cluster, jid):
+    """The node id of the gateway holding `jid`'s only session."""
+    nodes = gateways_of(cluster, jid)
+    assert len(nodes) == 1, nodes
+    return nodes[0]
 
 
 def new_account(cluster, prefix, password="secret-pass"):

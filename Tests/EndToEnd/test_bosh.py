@@ -3,7 +3,6 @@ BOSH through the launcher's nginx and gateways, chatting with a slixmpp user
 over c2s; and raw HTTP against the gateways for the binding's error answers."""
 
 import asyncio
-import json
 import os
 import shutil
 import time
@@ -12,7 +11,7 @@ import urllib.request
 import pytest
 
 from browser import HARNESS, Browser, Collector, harness_url
-from cluster import new_account, wait_for
+from cluster import gateway_of, gateways_of, new_account, wait_for
 from xmpp import logged_in
 
 
@@ -36,19 +35,6 @@ def page(cluster):
     for browser, collector in opened:
         browser.close()
         collector.close()
-
-
-def gateways_of(cluster, jid):
-    """The node ids of the gateways holding `jid`'s sessions."""
-    fields = cluster.redis("HGETALL", cluster.key(f"sessions:{{{jid}}}"))
-    return sorted(json.loads(value)["node"] for value in fields[1::2])
-
-
-def gateway_of(cluster, jid):
-    """The node id of the gateway holding `jid`'s only session."""
-    nodes = gateways_of(cluster, jid)
-    assert len(nodes) == 1, nodes
-    return nodes[0]
 
 
 def test_a_browser_chats_over_bosh_with_a_tcp_client(cluster, page):

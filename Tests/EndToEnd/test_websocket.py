@@ -15,8 +15,8 @@ import websockets
 from websockets.exceptions import InvalidStatus
 
 from browser import HARNESS, Browser, Collector, harness_url
-from cluster import new_account
-from test_bosh import gateway_of, run
+from cluster import gateway_of, new_account
+from test_bosh import run
 from xmpp import logged_in
 
 FRAMING = "urn:ietf:params:xml:ns:xmpp-framing"
