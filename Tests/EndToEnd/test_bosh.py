@@ -74,7 +74,6 @@ def test_kill_9_a_bosh_gateway_the_browser_comes_back_on_another(cluster, page):
         again = collector.wait(lambda e: e["event"] == "connected" and e["attempt"] > 1, 30, "strophe to log in again")
         assert again["jid"].startswith(web_jid + "/")
         print(f"\nrecovery: BOSH gateway kill -9, strophe.js logged in again after {time.monotonic() - killed_at:.1f} s")
-        assert time.monotonic() - killed_at < 30
         # The dead gateway's session leaves the registry with the sweep (≤ 10 s).
         wait_for(lambda: len(gateways_of(cluster, web_jid)) == 1, 15, 0.2, "the dead session to be swept")
         assert gateway_of(cluster, web_jid) != node
