@@ -1,5 +1,5 @@
-// libFuzzer target for XMLStreamParser, built and run by `scripts/fuzz-xml`
-// (not part of `swift build`; see docs/xml-parsing.md).
+// libFuzzer target for XMLStreamParser, built and run by `scripts/fuzz xml`
+// (not part of `swift build`; see docs/fuzzing.md).
 //
 // Each input is fed to a fresh parser in chunks whose size comes from the first
 // byte. Bit 7 of that byte says whether a client stream header is put in front,

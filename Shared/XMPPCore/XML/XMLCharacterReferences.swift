@@ -1,8 +1,17 @@
 /// Decodes what libxml2 may leave in SAX2 attribute values when it does not
 /// substitute entities: character references (`&#38;`, `&#x3C;`) and the five
 /// predefined entities. Any other entity reference never gets here — the parser
-/// refuses it as restricted XML first.
+/// refuses it as restricted XML first. Namespace URIs (`xmlns='…'`) arrive the
+/// same way: `xmlns='a&amp;b'` is reported as `a&#38;b`.
 enum XMLCharacterReferences {
+    /// A namespace URI from libxml2, its references decoded. A literal `&`
+    /// cannot be in well-formed input, so any `&` here starts a reference.
+    static func decodeNamespace(_ uri: UnsafePointer<UInt8>) -> String {
+        let text = String(cString: uri)
+        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
+        return Array(text.utf8).withUnsafeBufferPointer { decode($0) }
+    }
+
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         var output = String.UnicodeScalarView()
         var index = 0

@@ -9,7 +9,7 @@ enum XMLStreamParserCallbacks {
         handler.startElementNs = { context, localname, prefix, uri, namespaceCount, namespaces, attributeCount, _, attributes in
             guard let state = state(context), let localname else { return }
             let name = String(cString: localname)
-            let namespace = uri.map { String(cString: $0) }
+            let namespace = uri.map(XMLCharacterReferences.decodeNamespace)
             let attributes = readAttributes(attributes, count: Int(attributeCount))
             if state.depth == 0 {
                 openStream(
@@ -75,7 +75,7 @@ private func openStream(
     var prefixes: [String: String] = [:]
     if let namespaces {
         for index in 0..<namespaceCount {
-            let uri = namespaces[index * 2 + 1].map { String(cString: $0) } ?? ""
+            let uri = namespaces[index * 2 + 1].map(XMLCharacterReferences.decodeNamespace) ?? ""
             if let declared = namespaces[index * 2] {
                 prefixes[String(cString: declared)] = uri
             } else {
@@ -101,7 +101,7 @@ private func readAttributes(_ raw: UnsafeMutablePointer<UnsafePointer<xmlChar>?>
         let base = index * 5
         guard let localname = raw[base], let start = raw[base + 3], let end = raw[base + 4] else { continue }
         var name = String(cString: localname)
-        let namespace = raw[base + 2].map { String(cString: $0) }
+        let namespace = raw[base + 2].map(XMLCharacterReferences.decodeNamespace)
         if let prefix = raw[base + 1] { name = String(cString: prefix) + ":" + name }
         let bytes = UnsafeBufferPointer(start: start, count: end - start)
         let value = bytes.contains(UInt8(ascii: "&")) ? XMLCharacterReferences.decode(bytes) : String(decoding: bytes, as: UTF8.self)
