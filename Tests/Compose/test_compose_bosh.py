@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from browser import HARNESS, Browser, Collector, harness_url
+from browser import HARNESS, Browser, Collector, chat_with_page, harness_url
 from cluster import gateway_of, gateways_of, new_account, wait_for
 from xmpp import logged_in
 
@@ -84,18 +84,7 @@ def test_a_browser_chats_over_bosh_through_nginx(cluster, page):
     # The session lives on a running replica that announced its vroute.
     cluster.gateway_by_vroute(cluster.vroute_of_node(gateway_of(cluster, web_jid)))
 
-    async def scenario():
-        tcp = await logged_in(cluster, tcp_jid, pw)
-        try:
-            tcp.send_message(mto=web_jid, mbody="hello browser", mtype="chat")
-            echo = await tcp.next_message(body="echo: hello browser", timeout=20)
-            assert str(echo["from"]).startswith(web_jid + "/")
-        finally:
-            await tcp.close()
-
-    run(scenario())
-    received = collector.wait(lambda e: e["event"] == "message", 5, "the page to report the message")
-    assert received["body"] == "hello browser"
+    chat_with_page(cluster, collector, web_jid, tcp_jid, pw, "hello browser")
 
 
 def test_killing_the_sessions_gateway_container_nginx_falls_back_to_another(cluster, page):

@@ -1,6 +1,7 @@
 """strophe.js in headless Chromium, through nginx and the BOSH gateways: the
 harness page reports every event to a small HTTP collector run by the test."""
 
+import asyncio
 import json
 import os
 import queue
@@ -12,6 +13,8 @@ import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from xmpp import logged_in
 
 HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "web", "strophe-harness.html")
 
@@ -89,3 +92,22 @@ def harness_url(cluster, jid, password, collector, transport="bosh"):
     nginx = cluster.process("nginx", 0)
     query = urllib.parse.urlencode({"jid": jid, "password": password, "report": collector.url, "transport": transport})
     return f"http://{nginx['host']}:{nginx['port']}/strophe-harness.html?{query}"
+
+
+def chat_with_page(cluster, collector, web_jid, tcp_jid, password, body):
+    """A slixmpp user sends `body` to the page's account and gets the page's
+    echo back (client → page → client); the page reports what it received."""
+    async def scenario():
+        tcp = await logged_in(cluster, tcp_jid, password)
+        try:
+            tcp.send_message(mto=web_jid, mbody=body, mtype="chat")
+            echo = await tcp.next_message(body=f"echo: {body}", timeout=20)
+            assert str(echo["from"]).startswith(web_jid + "/")
+        finally:
+            await tcp.close()
+
+    asyncio.run(asyncio.wait_for(scenario(), 90))
+    received = collector.wait(lambda e: e["event"] == "message", 5, "the page to report the message")
+    assert received["body"] == body
+    return received
+

@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from browser import HARNESS, Browser, Collector, harness_url
+from browser import HARNESS, Browser, Collector, chat_with_page, harness_url
 from cluster import gateway_of, gateways_of, new_account, wait_for
 from xmpp import logged_in
 
@@ -46,18 +46,7 @@ def test_a_browser_chats_over_bosh_with_a_tcp_client(cluster, page):
     assert connected["attempt"] == 1, "the first login did not stick to its gateway"
     assert gateway_of(cluster, web_jid).startswith("bosh-gateway-")
 
-    async def scenario():
-        tcp = await logged_in(cluster, tcp_jid, pw)
-        try:
-            tcp.send_message(mto=web_jid, mbody="hello browser", mtype="chat")
-            echo = await tcp.next_message(body="echo: hello browser", timeout=20)
-            assert str(echo["from"]).startswith(web_jid + "/")
-        finally:
-            await tcp.close()
-
-    run(scenario())
-    received = collector.wait(lambda e: e["event"] == "message", 5, "the page to report the message")
-    assert received["body"] == "hello browser"
+    chat_with_page(cluster, collector, web_jid, tcp_jid, pw, "hello browser")
 
 
 def test_kill_9_a_bosh_gateway_the_browser_comes_back_on_another(cluster, page):

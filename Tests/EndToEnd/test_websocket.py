@@ -14,10 +14,9 @@ import pytest
 import websockets
 from websockets.exceptions import InvalidStatus
 
-from browser import HARNESS, Browser, Collector, harness_url
+from browser import HARNESS, Browser, Collector, chat_with_page, harness_url
 from cluster import gateway_of, new_account
 from test_bosh import run
-from xmpp import logged_in
 
 FRAMING = "urn:ietf:params:xml:ns:xmpp-framing"
 OPEN = f"<open xmlns='{FRAMING}' to='localhost' version='1.0'/>"
@@ -63,19 +62,8 @@ def test_strophe_over_websocket_chats_with_a_tcp_client(cluster, websocket_page)
     assert connected["mechanism"].startswith("SCRAM-"), connected["mechanism"]
     assert gateway_of(cluster, web_jid).startswith("bosh-gateway-")
 
-    async def scenario():
-        tcp = await logged_in(cluster, tcp_jid, pw)
-        try:
-            # c2s → WebSocket: the page reports it; WebSocket → c2s: its echo.
-            tcp.send_message(mto=web_jid, mbody="hello websocket", mtype="chat")
-            echo = await tcp.next_message(body="echo: hello websocket", timeout=20)
-            assert str(echo["from"]).startswith(web_jid + "/")
-        finally:
-            await tcp.close()
-
-    run(scenario())
-    received = collector.wait(lambda e: e["event"] == "message", 5, "the page to report the message")
-    assert received["body"] == "hello websocket"
+    # c2s → WebSocket: the page reports it; WebSocket → c2s: its echo.
+    received = chat_with_page(cluster, collector, web_jid, tcp_jid, pw, "hello websocket")
     assert received["from"].startswith(tcp_jid + "/")
 
 
