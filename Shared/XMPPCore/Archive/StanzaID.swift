@@ -9,14 +9,11 @@ public enum StanzaID {
     /// put one there (§5: an entity that adds its own MUST remove any a
     /// sender added under its `by`, or a client would trust a forged archive id).
     public static func removingClaims(of archives: [JID], from message: XMLElement) -> XMLElement {
-        guard message.children.contains(where: isStanzaIDNode) else { return message }
-        var message = message
-        message.children.removeAll { node in
-            guard isStanzaIDNode(node), case .element(let element) = node else { return false }
+        message.removingChildElements { element in
+            guard element.name == "stanza-id", element.namespace == namespace else { return false }
             guard let by = element[attribute: "by"], let claimed = try? JID(by) else { return true }  // unusable: dropped too
             return archives.contains(claimed)
         }
-        return message
     }
 
     /// `message` with `<stanza-id xmlns='urn:xmpp:sid:0' by='archive' id='id'/>` appended.
@@ -30,10 +27,5 @@ public enum StanzaID {
     public static func id(in message: XMLElement, by archive: JID) -> String? {
         message.children(named: "stanza-id", namespace: namespace)
             .first { $0[attribute: "by"].flatMap { try? JID($0) } == archive }?[attribute: "id"]
-    }
-
-    private static func isStanzaIDNode(_ node: XMLNode) -> Bool {
-        guard case .element(let element) = node else { return false }
-        return element.name == "stanza-id" && element.namespace == namespace
     }
 }

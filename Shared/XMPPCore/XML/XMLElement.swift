@@ -90,6 +90,18 @@ extension XMLElement {
         elements.first { $0.name == name && (namespace == nil || $0.namespace == namespace) }
     }
 
+    /// This element without the child elements `isRemoved` picks; this very
+    /// element, not a copy, when it picks none (the common case on a hot path).
+    public func removingChildElements(where isRemoved: (XMLElement) -> Bool) -> XMLElement {
+        func picked(_ node: XMLNode) -> Bool {
+            if case .element(let element) = node { isRemoved(element) } else { false }
+        }
+        guard children.contains(where: picked) else { return self }
+        var copy = self
+        copy.children.removeAll(where: picked)
+        return copy
+    }
+
     /// All child elements with this name and (when given) namespace.
     public func children(named name: String, namespace: String? = nil) -> [XMLElement] {
         elements.filter { $0.name == name && (namespace == nil || $0.namespace == namespace) }

@@ -39,15 +39,7 @@ public enum MessageCarbons {
     /// delivering to the recipient" (it is an instruction to servers, not
     /// to the recipient). Call it after deciding about copies.
     public static func removingPrivate(from message: XMLElement) -> XMLElement {
-        guard message.children.contains(where: isPrivate) else { return message }
-        var message = message
-        message.children.removeAll(where: isPrivate)
-        return message
-    }
-
-    private static func isPrivate(_ node: XMLNode) -> Bool {
-        guard case .element(let element) = node else { return false }
-        return element.name == "private" && element.namespace == XMPPNamespace.carbons
+        message.removingChildElements { $0.name == "private" && $0.namespace == XMPPNamespace.carbons }
     }
 
     /// `message` wrapped for a resource of `owner` (§6, §7): from the owner's
