@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from browser import HARNESS, Browser, Collector, chat_with_page, harness_url
+from browser import HARNESS, chat_with_page, page_opener
 from cluster import gateway_of, gateways_of, new_account, wait_for
 from xmpp import logged_in
 
@@ -43,18 +43,8 @@ def harness(cluster):
 
 @pytest.fixture
 def page(cluster, harness):
-    opened = []
-
-    def open_page(jid, password):
-        collector = Collector(cluster.address)
-        browser = Browser(harness_url(cluster, jid, password, collector))
-        opened.append((browser, collector))
-        return collector
-
-    yield open_page
-    for browser, collector in opened:
-        browser.close()
-        collector.close()
+    with page_opener(cluster, cluster.address) as open_page:
+        yield open_page
 
 
 def test_new_sessions_spread_over_the_gateways_each_named_by_its_cookie(cluster):

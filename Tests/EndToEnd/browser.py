@@ -2,6 +2,7 @@
 harness page reports every event to a small HTTP collector run by the test."""
 
 import asyncio
+import contextlib
 import json
 import os
 import queue
@@ -110,4 +111,25 @@ def chat_with_page(cluster, collector, web_jid, tcp_jid, password, body):
     received = collector.wait(lambda e: e["event"] == "message", 5, "the page to report the message")
     assert received["body"] == body
     return received
+
+
+@contextlib.contextmanager
+def page_opener(cluster, collector_host, transport="bosh"):
+    """Yields `open_page(jid, password)`: a harness page in headless Chromium,
+    logged in over `transport`, reporting to a collector on `collector_host`;
+    returns the collector. Every page and collector opened is closed after."""
+    opened = []
+
+    def open_page(jid, password):
+        collector = Collector(collector_host)
+        browser = Browser(harness_url(cluster, jid, password, collector, transport=transport))
+        opened.append((browser, collector))
+        return collector
+
+    try:
+        yield open_page
+    finally:
+        for browser, collector in opened:
+            browser.close()
+            collector.close()
 

@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from browser import HARNESS, Browser, Collector, chat_with_page, harness_url
+from browser import HARNESS, chat_with_page, page_opener
 from cluster import gateway_of, gateways_of, new_account, wait_for
 from xmpp import logged_in
 
@@ -23,18 +23,8 @@ def run(coroutine, limit=90):
 def page(cluster):
     """Puts the harness page into the gateways' web root; yields a starter."""
     shutil.copy(HARNESS, os.path.join(cluster.state["web_root"], "strophe-harness.html"))
-    opened = []
-
-    def open_page(jid, password):
-        collector = Collector(cluster.state["net"] + ".1")
-        browser = Browser(harness_url(cluster, jid, password, collector))
-        opened.append((browser, collector))
-        return collector
-
-    yield open_page
-    for browser, collector in opened:
-        browser.close()
-        collector.close()
+    with page_opener(cluster, cluster.state["net"] + ".1") as open_page:
+        yield open_page
 
 
 def test_a_browser_chats_over_bosh_with_a_tcp_client(cluster, page):

@@ -14,7 +14,7 @@ import pytest
 import websockets
 from websockets.exceptions import InvalidStatus
 
-from browser import HARNESS, Browser, Collector, chat_with_page, harness_url
+from browser import HARNESS, chat_with_page, page_opener
 from cluster import gateway_of, new_account
 from test_bosh import run
 
@@ -32,18 +32,8 @@ def websocket_url(cluster):
 def websocket_page(cluster):
     """The harness page in the gateways' web root, opened on WebSocket."""
     shutil.copy(HARNESS, os.path.join(cluster.state["web_root"], "strophe-harness.html"))
-    opened = []
-
-    def open_page(jid, password):
-        collector = Collector(cluster.state["net"] + ".1")
-        browser = Browser(harness_url(cluster, jid, password, collector, transport="websocket"))
-        opened.append((browser, collector))
-        return collector
-
-    yield open_page
-    for browser, collector in opened:
-        browser.close()
-        collector.close()
+    with page_opener(cluster, cluster.state["net"] + ".1", transport="websocket") as open_page:
+        yield open_page
 
 
 def test_launcher_publishes_the_websocket_url(cluster):
