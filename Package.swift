@@ -117,6 +117,8 @@ let package = Package(
             name: "Router",
             dependencies: [
                 "XMPPCore", "Cluster", "ClusterIO", "Redis", "Gateway", "Runtime",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

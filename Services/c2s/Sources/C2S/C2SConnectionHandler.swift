@@ -2,6 +2,7 @@ import Gateway
 import Logging
 import NIOCore
 import NIOSSL
+import Runtime
 import XMPPCore
 import XMPPStream
 

@@ -74,11 +74,13 @@ final class PartitionLeaseKeeper: Sendable {
         return state.withLock { $0.mayProcess(partition, now: now) }
     }
 
-    /// Takes the partitions whose previous owner's pending entries must be claimed first.
-    func takeUnclaimed() -> Set<Int> {
+    /// Takes the partitions (of those `included`) whose previous owner's
+    /// pending entries must be claimed first.
+    func takeUnclaimed(where included: (Int) -> Bool = { _ in true }) -> Set<Int> {
         unclaimed.withLock { set in
-            defer { set = [] }
-            return set
+            let taken = set.filter(included)
+            set.subtract(taken)
+            return taken
         }
     }
 

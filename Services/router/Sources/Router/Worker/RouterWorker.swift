@@ -8,13 +8,15 @@ import XMPPCore
 
 /// A router process's work: keep partition leases, route the entries of the
 /// partitions it holds in order, and queue each entry's deliveries in the same
-/// `MULTI` as its `XACK` (docs/routing.md).
+/// `MULTI` as its `XACK` (docs/routing.md). The partitions are split over
+/// shards, one per event loop (`RouterShard`); the leases are kept on the
+/// process's own Redis client.
 public final class RouterWorker: Service, Sendable {
     public static let group = "routers"
 
     let redis: RedisClient
     let keys: ClusterKeys
-    let context: any RoutingContext
+    let shards: [RouterShard]
     let leases: PartitionLeaseKeeper
     let partitions: Int
     let batchSize: Int
@@ -23,12 +25,13 @@ public final class RouterWorker: Service, Sendable {
 
     public init(
         redis: RedisClient, keys: ClusterKeys, node: NodeID, partitions: Int, batchSize: Int,
-        context: any RoutingContext, logger: Logger, leaseDuration: Duration = .seconds(5),
+        shards: [RouterShard], logger: Logger, leaseDuration: Duration = .seconds(5),
         beatInterval: Duration = .seconds(1)
     ) {
+        precondition(!shards.isEmpty, "a router needs a shard")
         self.redis = redis
         self.keys = keys
-        self.context = context
+        self.shards = shards
         self.partitions = partitions
         self.batchSize = batchSize
         self.beatInterval = beatInterval
@@ -41,7 +44,9 @@ public final class RouterWorker: Service, Sendable {
     public func run() async throws {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.keepLeases() }
-            group.addTask { await self.consume() }
+            for shard in shards {
+                group.addTask(executorPreference: shard.executor) { await self.consume(shard) }
+            }
             await group.waitForAll()
         }
         await leases.releaseAll()
@@ -62,19 +67,26 @@ public final class RouterWorker: Service, Sendable {
 
     // MARK: Consuming
 
-    func consume() async {
+    /// Reads and routes the partitions of `shard` it holds, on the shard's
+    /// client, until shutdown.
+    func consume(_ shard: RouterShard) async {
         var groupsReady = false
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 if !groupsReady {
-                    try await createGroups()
+                    // The shard's client connects beside this task (at start, after a drop).
+                    guard shard.redis.isConnected else {
+                        try await Task.sleep(for: .milliseconds(20))
+                        continue
+                    }
+                    try await createGroups(shard)
                     groupsReady = true
                 }
                 try await cancelWhenGracefulShutdown {
-                    try await self.redis.withDedicatedConnection { connection in
+                    try await shard.redis.withDedicatedConnection { connection in
                         while !Task.isCancelled {
-                            try await self.claimTakenOverPartitions()
-                            let owned = self.leases.processable()
+                            try await self.claimTakenOverPartitions(shard)
+                            let owned = self.leases.processable().filter(shard.owns)
                             guard !owned.isEmpty else {
                                 try await Task.sleep(for: .milliseconds(100))
                                 continue
@@ -83,7 +95,7 @@ public final class RouterWorker: Service, Sendable {
                                 group: Self.group, consumer: self.leases.me.rawValue,
                                 streams: owned.map { (self.keys.route(partition: $0), ">") }, count: self.batchSize,
                                 block: .milliseconds(500))
-                            try await self.processConcurrently(batches)
+                            try await self.processConcurrently(batches, shard: shard)
                         }
                     }
                 }
@@ -98,23 +110,23 @@ public final class RouterWorker: Service, Sendable {
         }
     }
 
-    func createGroups() async throws {
-        for partition in 0..<partitions {
-            try await redis.xgroupCreate(keys.route(partition: partition), group: Self.group, startAt: "0")
+    func createGroups(_ shard: RouterShard) async throws {
+        for partition in 0..<partitions where shard.owns(partition) {
+            try await shard.redis.xgroupCreate(keys.route(partition: partition), group: Self.group, startAt: "0")
         }
     }
 
     /// A partition this router just took over may hold entries its previous
     /// owner read but never acknowledged (it died): route those first, in order.
     /// This router's own pending entries (after a Redis drop) are among them.
-    func claimTakenOverPartitions() async throws {
-        for partition in leases.takeUnclaimed().sorted() {
+    func claimTakenOverPartitions(_ shard: RouterShard) async throws {
+        for partition in leases.takeUnclaimed(where: shard.owns).sorted() {
             let stream = keys.route(partition: partition)
             var cursor = "0-0"
             repeat {
-                let claimed = try await redis.xautoclaim(
+                let claimed = try await shard.redis.xautoclaim(
                     stream, group: Self.group, consumer: leases.me.rawValue, minIdle: .zero, start: cursor, count: batchSize)
-                try await process(claimed.entries, stream: stream)
+                try await process(claimed.entries, stream: stream, shard: shard)
                 cursor = claimed.next
             } while cursor != "0-0"
         }
@@ -125,16 +137,16 @@ public final class RouterWorker: Service, Sendable {
     /// each entry's routing waits on Redis round trips, so one partition at a
     /// time left the router idle between them. Every batch runs to its end even
     /// when another fails; the first error is then rethrown.
-    func processConcurrently(_ batches: [RedisStreamBatch]) async throws {
+    func processConcurrently(_ batches: [RedisStreamBatch], shard: RouterShard) async throws {
         guard batches.count > 1 else {
-            for batch in batches { try await process(batch.entries, stream: batch.stream) }
+            for batch in batches { try await process(batch.entries, stream: batch.stream, shard: shard) }
             return
         }
         let failure = await withTaskGroup(of: (any Error)?.self) { group in
             for batch in batches {
-                group.addTask {
+                group.addTask(executorPreference: shard.executor) {
                     do {
-                        try await self.process(batch.entries, stream: batch.stream)
+                        try await self.process(batch.entries, stream: batch.stream, shard: shard)
                         return nil
                     } catch {
                         return error
@@ -158,32 +170,34 @@ public final class RouterWorker: Service, Sendable {
     /// entry). A batch is committed before an entry that reads what an earlier
     /// one writes (directed presence), before giving up the partition, and
     /// before an error surfaces, so what was routed is never routed twice.
-    func process(_ entries: [RedisStreamEntry], stream: String) async throws {
+    func process(_ entries: [RedisStreamEntry], stream: String, shard: RouterShard) async throws {
         guard let partition = keys.partition(ofRoute: stream) else { return }
+        let context = shard.context
+        let domains = context.domains
         var batch = CommitBatch()
         let routeEntries = entries.map { RouteEntry($0, stream: stream, partition: partition) }
         let lookups = AccountLookups()
         await lookups.readAhead(
-            sessionsOf: routeEntries.flatMap { $0?.usersToLookUp(domains: context.domains) ?? [] },
-            blockListsOf: routeEntries.flatMap { $0?.blockListsToLookUp(domains: context.domains) ?? [] },
+            sessionsOf: routeEntries.flatMap { $0?.usersToLookUp(domains: domains) ?? [] },
+            blockListsOf: routeEntries.flatMap { $0?.blockListsToLookUp(domains: domains) ?? [] },
             context: context)
         for (entry, routeEntry) in zip(entries, routeEntries) {
             guard leases.mayProcess(partition) else {
                 // The lease is at risk: leave the rest pending; whoever holds
                 // the partition next (maybe this router) claims them first.
-                try await commit(&batch, stream: stream)
+                try await commit(&batch, stream: stream, redis: shard.redis)
                 leases.markUnclaimed(partition)
                 return
             }
             let started = ContinuousClock.now
             var outbox = Outbox()
             if let routeEntry {
-                if routeEntry.readsDirectedPresence { try await commit(&batch, stream: stream) }
+                if routeEntry.readsDirectedPresence { try await commit(&batch, stream: stream, redis: shard.redis) }
                 var pass = RoutingPass(entry: routeEntry, context: context, lookups: lookups)
                 do {
                     try await pass.route()
                 } catch {
-                    try await commit(&batch, stream: stream)
+                    try await commit(&batch, stream: stream, redis: shard.redis)
                     leases.markUnclaimed(partition)
                     RouterMetrics.retries.increment()
                     throw error
@@ -193,9 +207,9 @@ public final class RouterWorker: Service, Sendable {
                 logger.error("dropping a malformed route entry", metadata: ["entry.id": "\(entry.id)"])
             }
             batch.add(outbox, id: entry.id, started: started)
-            if !outbox.changes.isEmpty { try await commit(&batch, stream: stream) }
+            if !outbox.changes.isEmpty { try await commit(&batch, stream: stream, redis: shard.redis) }
         }
-        try await commit(&batch, stream: stream)
+        try await commit(&batch, stream: stream, redis: shard.redis)
     }
 
     /// Routed entries waiting for their commit.
@@ -228,7 +242,7 @@ public final class RouterWorker: Service, Sendable {
 
     /// Queues the batch's deliveries, archived messages and changes, in entry order, and
     /// acknowledges and deletes its entries, in one transaction.
-    func commit(_ batch: inout CommitBatch, stream: String) async throws {
+    func commit(_ batch: inout CommitBatch, stream: String, redis: RedisClient) async throws {
         guard !batch.ids.isEmpty else { return }
         var commands: [[any RESPArgument]] = []
         for outbox in batch.outboxes { commands += Self.commands(for: outbox, keys: keys) }

@@ -1,11 +1,11 @@
 import NIOCore
 import NIOPosix
 import Testing
-@testable import C2S
+import Runtime
 
 /// A session task that prefers its channel's event loop runs there, and comes
 /// back there after awaiting work done elsewhere.
-@Suite("c2s session tasks on the event loop")
+@Suite("tasks on an event loop (c2s sessions, router shards)")
 struct EventLoopTaskExecutorTests {
     @Test func aTaskPreferringAnEventLoopRunsAndResumesOnIt() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
