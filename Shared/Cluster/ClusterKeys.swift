@@ -56,6 +56,13 @@ public struct ClusterKeys: Sendable, Hashable {
     /// Absent means "not cached" (ask storage with `roster.get`, which rebuilds it).
     public func rosterCache(bare: String) -> String { prefix + "roster:{\(bare)}" }
 
+    /// Read cache of one account's SCRAM credentials, kept by the storage
+    /// service: a hash of mechanism (`scram-sha-1`, `scram-sha-256`) → the
+    /// RFC 5803 text of salt, iteration count, StoredKey and ServerKey — never
+    /// a password. Absent means "not cached" (ask storage with
+    /// `account.credentials`, which fills it); gateways read it at every login.
+    public func credentialsCache(bare: String) -> String { prefix + "credentials:{\(bare)}" }
+
     /// The field of `rosterCache(bare:)` holding the roster version (XEP-0237).
     /// A bare JID never starts with `@`, so it cannot collide with a contact.
     public static let rosterCacheVersionField = "@version"

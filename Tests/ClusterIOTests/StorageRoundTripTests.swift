@@ -29,6 +29,37 @@ struct StorageRoundTripTests {
         }
     }
 
+    @Test func credentialsReachTheLoginCacheAndLeaveItWithTheAccount() async throws {
+        try await StorageStack.with { stack in
+            let client = stack.client
+            let cache = { () async throws -> [String: String] in
+                try await stack.redis.send("HGETALL", stack.keys.credentialsCache(bare: Self.alice)).fieldDictionary ?? [:]
+            }
+            let first = try SCRAMCredentials.deriveAll(password: "pencil", iterations: 4096)
+            try await client.createAccount(user: Self.alice, credentials: first)
+            // Written before the reply: salted keys for both mechanisms, no password.
+            #expect(try await cache() == ["scram-sha-1": first[0].storageText, "scram-sha-256": first[1].storageText])
+            #expect(try await client.cachedCredentials(user: Self.alice, mechanism: .sha256) == first[1])
+
+            // A password change replaces them before anyone hears it succeeded.
+            let second = try SCRAMCredentials.deriveAll(password: "crayon", iterations: 4096)
+            try await client.setCredentials(user: Self.alice, credentials: second)
+            #expect(try await client.cachedCredentials(user: Self.alice, mechanism: .sha1) == second[0])
+
+            // A lost cache (Redis restart) is a miss that storage fills again.
+            _ = try await stack.redis.send("DEL", stack.keys.credentialsCache(bare: Self.alice))
+            #expect(try await client.cachedCredentials(user: Self.alice, mechanism: .sha1) == second[0])
+            #expect(try await cache().count == 2)
+
+            // An unknown account is not cached; a deleted one leaves the cache.
+            #expect(try await client.cachedCredentials(user: Self.bob, mechanism: .sha1) == nil)
+            #expect(try await stack.redis.send("EXISTS", stack.keys.credentialsCache(bare: Self.bob)).int == 0)
+            try await client.deleteAccount(user: Self.alice)
+            #expect(try await cache().isEmpty)
+            #expect(try await client.cachedCredentials(user: Self.alice, mechanism: .sha1) == nil)
+        }
+    }
+
     @Test func rosterChangesReachTheCache() async throws {
         try await StorageStack.with { stack in
             let client = stack.client

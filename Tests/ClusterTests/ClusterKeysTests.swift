@@ -23,6 +23,7 @@ struct ClusterKeysTests {
         #expect(ClusterKeys.storageGroup == "storage")
         #expect(keys.replies(node) == "t:reply:{c2s-1}")
         #expect(keys.rosterCache(bare: "alice@example.com") == "t:roster:{alice@example.com}")
+        #expect(keys.credentialsCache(bare: "alice@example.com") == "t:credentials:{alice@example.com}")
         #expect(ClusterKeys.rosterCacheVersionField == "@version")
         #expect(keys.blockList(bare: "alice@example.com") == "t:blocklist:{alice@example.com}")
         #expect(keys.blockListsReady == "t:blocklist:ready")

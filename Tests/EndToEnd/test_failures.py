@@ -6,7 +6,7 @@ import asyncio
 import time
 
 from cluster import new_account, pid_alive, wait_for
-from xmpp import logged_in, subscribe_both_ways
+from xmpp import Client, logged_in, subscribe_both_ways
 
 
 def run(coroutine, limit=90):
@@ -144,6 +144,11 @@ def test_kill_9_storage_requests_fail_fast_and_nothing_acknowledged_is_lost(clus
             except __import__("slixmpp").exceptions.IqError as error:
                 assert error.iq["error"]["type"] == "wait"
             print(f"\nrecovery: storage kill -9, roster get answered with a wait error after {time.monotonic() - started:.1f} s")
+            # Logins read SCRAM credentials from storage's Redis cache: an
+            # account that logged in before still gets in while storage is down.
+            again = await Client(alice_jid, pw).login(cluster, presence=False)
+            assert again.boundjid.resource and again.boundjid.full != alice.boundjid.full
+            await again.close()
             # A message to an offline user waits in the storage stream meanwhile.
             alice.send_message(mto=f"bob-offline-{alice_jid}", mbody="x")
             back = time.monotonic()

@@ -23,6 +23,25 @@ extension StorageClient {
         return credentials
     }
 
+    /// The credentials of `user` for `mechanism` from the `credentials:{bare}`
+    /// cache, or from storage on a miss (which fills the cache for the next
+    /// login). A login thus reads Redis only, and keeps working while the
+    /// storage process restarts.
+    public func cachedCredentials(
+        user: String, mechanism: SCRAMHashFunction
+    ) async throws(StorageClientError) -> SCRAMCredentials? {
+        let cached: String?
+        do {
+            cached = try await redis.send("HGET", keys.credentialsCache(bare: user), mechanism.storageField).string
+        } catch {
+            throw .unavailable("\(error)")
+        }
+        if let cached, let credentials = SCRAMCredentials(storageText: cached, hashFunction: mechanism) {
+            return credentials
+        }
+        return try await credentials(user: user, mechanism: mechanism)
+    }
+
     /// Creates `user` with `credentials` (one per mechanism). Returns `false` when
     /// the account existed and `ifMissing` is set (nothing changed); throws
     /// `.rejected(conflict)` when it existed and `ifMissing` is not set.

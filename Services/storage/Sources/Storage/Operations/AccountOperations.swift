@@ -71,6 +71,21 @@ enum AccountOperations {
         return [hash.storageField: .string(credentials.storageText)]
     }
 
+    /// Every stored credential of `user` (one per mechanism); `nil` when the
+    /// account does not exist.
+    static func allCredentials(of user: String, in db: Database) throws -> [SCRAMCredentials]? {
+        guard try exists(user, in: db) else { return nil }
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT mechanism, salt, iterations, stored_key, server_key FROM scram_credentials WHERE user = ?",
+            arguments: [user])
+        return rows.compactMap { row in
+            guard let hash = SCRAMHashFunction(mechanismName: row["mechanism"]) else { return nil }
+            return SCRAMCredentials(
+                hashFunction: hash, salt: Array(row["salt"] as Data), iterations: row["iterations"],
+                storedKey: Array(row["stored_key"] as Data), serverKey: Array(row["server_key"] as Data))
+        }
+    }
+
     /// The credentials in a create or password request: one or both mechanisms.
     private static func credentials(_ arguments: RequestArguments) throws -> [SCRAMCredentials] {
         if arguments.values["password"] != nil {

@@ -47,6 +47,7 @@ final class RequestConsumer: Service, Sendable {
     private let executor: RequestExecutor
     private let settings: Settings
     private let cache: RosterCache
+    private let credentials: CredentialsCache
     private let waiting: WaitingFlags
     private let blockLists: BlockListCache
     private let logger: Logger
@@ -61,6 +62,7 @@ final class RequestConsumer: Service, Sendable {
         self.executor = executor
         self.settings = settings
         self.cache = RosterCache(keys: keys)
+        self.credentials = CredentialsCache(keys: keys)
         self.waiting = WaitingFlags(keys: keys)
         self.blockLists = BlockListCache(keys: keys)
         self.logger = logger
@@ -153,6 +155,7 @@ final class RequestConsumer: Service, Sendable {
             replies = batch.requests.map { .failure(id: $0.id, condition: "internal-server-error") }
         }
         try await refreshCaches(for: batch.requests)
+        try await refreshCredentials(for: batch.requests)
         try await blockLists.refresh(users(of: batch.requests, BlockListCache.users(of:)), from: database, to: redis)
 
         // What waits at login is flagged before anyone hears of the change.
@@ -197,6 +200,17 @@ final class RequestConsumer: Service, Sendable {
         for (user, snapshot) in zip(users, snapshots) {
             try await cache.write(user: user, snapshot: snapshot, to: redis)
         }
+    }
+
+    /// Rewrites the `credentials:{bare}` caches of the accounts `requests`
+    /// touched or asked for, in one transaction.
+    private func refreshCredentials(for requests: [StorageRequest]) async throws {
+        let users = users(of: requests, CredentialsCache.users(of:))
+        guard !users.isEmpty else { return }
+        let stored = try await database.read { [users] db in
+            try users.map { try AccountOperations.allCredentials(of: $0, in: db) }
+        }
+        _ = try await redis.transaction(zip(users, stored).flatMap { credentials.commands(user: $0, credentials: $1) })
     }
 
     /// Rewrites the `waiting:{bare}` flags of the users `requests` may have changed.
