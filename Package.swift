@@ -271,7 +271,8 @@ let package = Package(
         .testTarget(
             name: "ClusterIOTests",
             dependencies: [
-                "ClusterIO", "Storage", "Router", "Cluster", "Redis", "Runtime", "TestSupport", "XMPPCore", "XMPPStream",
+                "ClusterIO", "Storage", "Router", "Gateway", "Cluster", "Redis", "Runtime", "TestSupport", "XMPPCore",
+                "XMPPStream",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),

@@ -116,11 +116,15 @@ public final class RedisClient: Service, Sendable {
         return try await body(connection)
     }
 
-    /// Subscribes to channels on a dedicated connection. The stream ends with an
-    /// error when the connection drops (subscribe again to resume); ending the
-    /// iteration closes the connection. Pub/sub may lose messages: use it for
-    /// hints only, never for stanzas.
-    public func subscribe(to channels: [String]) -> AsyncThrowingStream<RedisMessage, any Error> {
+    /// Subscribes to channels (and channel `patterns`, `PSUBSCRIBE`) on a
+    /// dedicated connection; `onSubscribed` runs once Redis confirmed every
+    /// subscription, so a caller knows from when on it hears every message.
+    /// The stream ends with an error when the connection drops (subscribe again
+    /// to resume); ending the iteration closes the connection. Pub/sub may lose
+    /// messages when a connection drops: use it for hints only, never for stanzas.
+    public func subscribe(
+        to channels: [String], patterns: [String] = [], onSubscribed: (@Sendable () -> Void)? = nil
+    ) -> AsyncThrowingStream<RedisMessage, any Error> {
         let (stream, continuation) = AsyncThrowingStream<RedisMessage, any Error>.makeStream()
         let configuration = self.configuration
         let group = eventLoopGroup
@@ -131,6 +135,8 @@ public final class RedisClient: Service, Sendable {
                 }, eventLoopGroup: group)
                 continuation.onTermination = { _ in connection.close() }
                 for channel in channels { _ = try await connection.send(["SUBSCRIBE", channel]) }
+                for pattern in patterns { _ = try await connection.send(["PSUBSCRIBE", pattern]) }
+                onSubscribed?()
                 await connection.closed()
                 continuation.finish(throwing: RedisError.connectionClosed)
             } catch {

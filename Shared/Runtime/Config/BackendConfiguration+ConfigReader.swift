@@ -1,10 +1,12 @@
-/// Keys: `router.partitions` (1…1024, default 32), `router.batch_size` (1…10000, default 64).
+/// Keys: `router.partitions` (1…1024, default 32), `router.batch_size` (1…10000, default 64),
+/// `router.account_cache` (boolean, default true).
 extension RouterConfiguration {
     public init(source: ConfigSource) throws(ConfigurationError) {
         let defaults = RouterConfiguration()
         self.init(
             partitions: try source.int("router.partitions", default: defaults.partitions, in: 1...1024),
-            batchSize: try source.int("router.batch_size", default: defaults.batchSize, in: 1...10_000))
+            batchSize: try source.int("router.batch_size", default: defaults.batchSize, in: 1...10_000),
+            accountCache: try source.bool("router.account_cache", default: defaults.accountCache))
     }
 }
 

@@ -5,10 +5,15 @@ public struct RouterConfiguration: Sendable, Equatable {
     public var partitions: Int
     /// How many stream entries a router reads per XREADGROUP.
     public var batchSize: Int
+    /// Whether the router keeps the session records and block lists it read
+    /// until Redis's keyspace notifications say they changed (docs/routing.md,
+    /// "The account cache").
+    public var accountCache: Bool
 
-    public init(partitions: Int = 32, batchSize: Int = 64) {
+    public init(partitions: Int = 32, batchSize: Int = 64, accountCache: Bool = true) {
         self.partitions = partitions
         self.batchSize = batchSize
+        self.accountCache = accountCache
     }
 }
 

@@ -45,10 +45,12 @@ public final class AccountLookups: Sendable {
     /// Reads, in one call, the sessions and block lists asked for that were
     /// not read yet. A failed read stores nothing: each lookup then tries on
     /// its own.
+    /// `sessionUsers` may be full JIDs (what the entries address); the
+    /// context reads their accounts.
     func readAhead(sessionsOf sessionUsers: [JID], blockListsOf listUsers: [JID], context: any RoutingContext) async {
         let (sessions, lists) = known.withLock { known in
             (
-                Set(sessionUsers.map(\.bare)).filter { known.sessions[$0] == nil },
+                Set(sessionUsers).filter { known.sessions[$0.bare] == nil },
                 Set(listUsers.map(\.bare)).filter { known.blockLists[$0] == nil }
             )
         }

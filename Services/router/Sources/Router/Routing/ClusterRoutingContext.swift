@@ -15,13 +15,15 @@ public struct ClusterRoutingContext: RoutingContext {
     let redis: any RedisCommandSender
     let keys: ClusterKeys
     let fallbackPause: BlockListFallbackPause
+    /// Kept reads (`nil`: every batch reads Redis).
+    let cache: AccountCache?
 
     /// - Parameter blockListFallbackPause: how long block lists are read as
     ///   empty without asking storage, after storage did not give one in time
     ///   while the Redis cache was not ready.
     public init(
         domains: Set<String>, redis: any RedisCommandSender, keys: ClusterKeys, node: NodeID, storage: StorageClient,
-        archiving: Bool = true, blockListFallbackPause: Duration = .seconds(5)
+        archiving: Bool = true, blockListFallbackPause: Duration = .seconds(5), cache: AccountCache? = nil
     ) {
         self.domains = domains
         self.archiving = archiving
@@ -30,6 +32,7 @@ public struct ClusterRoutingContext: RoutingContext {
         self.redis = redis
         self.keys = keys
         self.fallbackPause = BlockListFallbackPause(length: blockListFallbackPause)
+        self.cache = cache
     }
 
     public func sessions(of user: JID) async throws -> [String: SessionRecord] {
@@ -40,12 +43,31 @@ public struct ClusterRoutingContext: RoutingContext {
         try await read(sessionsOf: [], blockListsOf: [user]).blockLists[user.bare] ?? .empty
     }
 
-    /// One pipeline: `HGETALL sessions:{bare}` for each session read, and for
-    /// the block lists `EXISTS blocklist:ready` and `SMEMBERS blocklist:{bare}`
-    /// each (an absent set is an empty list once storage says the sets are
-    /// complete). Before that — Redis lost its data, storage is rebuilding —
-    /// the lists come from storage.
+    /// What the account cache keeps, and for the rest one pipeline: `HGETALL
+    /// sessions:{bare}` for each session read, and for the block lists `EXISTS
+    /// blocklist:ready` and `SMEMBERS blocklist:{bare}` each (an absent set is
+    /// an empty list once storage says the sets are complete). Before that —
+    /// Redis lost its data, storage is rebuilding — the lists come from
+    /// storage, and are not kept. `sessionUsers` may be full JIDs.
     public func read(sessionsOf sessionUsers: [JID], blockListsOf listUsers: [JID]) async throws -> AccountReads {
+        guard let cache else { return try await readRedis(sessionsOf: sessionUsers, blockListsOf: listUsers).reads }
+        let lookup = cache.lookUp(sessionsOf: sessionUsers, blockListsOf: listUsers)
+        RouterMetrics.accountCacheHits.increment(by: lookup.found.sessions.count + lookup.found.blockLists.count)
+        guard !lookup.sessionsToRead.isEmpty || !lookup.blockListsToRead.isEmpty else { return lookup.found }
+        RouterMetrics.accountCacheMisses.increment(by: lookup.sessionsToRead.count + lookup.blockListsToRead.count)
+        let (read, listsComplete) = try await readRedis(sessionsOf: lookup.sessionsToRead, blockListsOf: lookup.blockListsToRead)
+        cache.store(read, blockListsComplete: listsComplete, ticket: lookup.ticket)
+        var reads = lookup.found
+        reads.sessions.merge(read.sessions) { _, new in new }
+        reads.blockLists.merge(read.blockLists) { _, new in new }
+        return reads
+    }
+
+    /// The Redis read of `read(sessionsOf:blockListsOf:)`; `listsComplete` is
+    /// false when the lists came from storage.
+    private func readRedis(
+        sessionsOf sessionUsers: [JID], blockListsOf listUsers: [JID]
+    ) async throws -> (reads: AccountReads, listsComplete: Bool) {
         let sessionBares = Array(Set(sessionUsers.map(\.bare)))
         let listBares = Array(Set(listUsers.map(\.bare)))
         var commands = sessionBares.map(registry.readCommand(of:))
@@ -53,20 +75,20 @@ public struct ClusterRoutingContext: RoutingContext {
             commands.append(["EXISTS", keys.blockListsReady])
             commands += listBares.map { ["SMEMBERS", keys.blockList(bare: $0.description)] }
         }
-        guard !commands.isEmpty else { return AccountReads() }
+        guard !commands.isEmpty else { return (AccountReads(), true) }
         let replies = try await redis.pipelineExpectingSuccess(commands)
         var reads = AccountReads()
         for (user, reply) in zip(sessionBares, replies) { reads.sessions[user] = SessionRegistry.records(reply) }
-        guard !listBares.isEmpty else { return reads }
+        guard !listBares.isEmpty else { return (reads, true) }
         let listReplies = replies.dropFirst(sessionBares.count)
         if listReplies.first?.int == 1 {
             for (user, reply) in zip(listBares, listReplies.dropFirst()) {
                 reads.blockLists[user] = BlockList(normalized: (reply.array ?? []).compactMap(\.string))
             }
-        } else {
-            reads.blockLists = await blockListsFromStorage(listBares)
+            return (reads, true)
         }
-        return reads
+        reads.blockLists = await blockListsFromStorage(listBares)
+        return (reads, false)
     }
 
     /// The lists storage gives, asked for all at once. One it does not give

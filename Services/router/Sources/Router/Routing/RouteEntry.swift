@@ -48,9 +48,10 @@ public struct RouteEntry: Sendable, Hashable {
             undelivered: entry["undelivered"].flatMap { try? JID($0) }, initialPresence: entry["initial"] == "1")
     }
 
-    /// The users (bare JIDs) whose sessions routing this entry reads first: a
-    /// local addressee (the sender's own account when there is no `to`), and
-    /// the sender when the entry does not name its gateway.
+    /// The users whose sessions routing this entry reads first: a local
+    /// addressee as addressed (a full JID tells a cached record that lacks
+    /// the resource to be read again; the sender's own account when there is
+    /// no `to`), and the sender when the entry does not name its gateway.
     func usersToLookUp(domains: Set<String>) -> [JID] {
         var users: [JID] = []
         if stanza[attribute: "to"] == nil {
@@ -68,16 +69,16 @@ public struct RouteEntry: Sendable, Hashable {
     /// the sender's (what it addresses, and what a broadcast reaches) and a
     /// local addressee's (who sent it).
     func blockListsToLookUp(domains: Set<String>) -> [JID] {
-        [sender.bare] + [localAddressee(domains: domains)].compactMap { $0 }
+        [sender.bare] + [localAddressee(domains: domains)?.bare].compactMap { $0 }
     }
 
-    /// The bare JID of the account the stanza's `to` names, when this
-    /// cluster serves it.
+    /// The JID the stanza's `to` names (full or bare), when this cluster
+    /// serves its account.
     private func localAddressee(domains: Set<String>) -> JID? {
         guard let to = stanza[attribute: "to"], let target = try? JID(to), target.localpart != nil,
             domains.contains(target.domainpart)
         else { return nil }
-        return target.bare
+        return target
     }
 
     /// The entry's routing reads the directed-presence set an earlier entry of

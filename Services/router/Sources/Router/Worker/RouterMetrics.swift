@@ -15,6 +15,12 @@ enum RouterMetrics {
     /// Block lists (XEP-0191) routing could not know — storage's cache was
     /// not ready and storage did not answer — and treated as empty.
     static let blockListsUnknown = Counter(label: "router.blocklists.unknown")
+    /// Accounts' sessions and block lists routing found in the account cache.
+    static let accountCacheHits = Counter(label: "router.account_cache.hits")
+    /// Accounts' sessions and block lists routing had to read from Redis.
+    static let accountCacheMisses = Counter(label: "router.account_cache.misses")
+    /// Hints (keyspace notifications) that dropped a kept account.
+    static let accountCacheHints = Counter(label: "router.account_cache.hints")
     /// Dead nodes swept by this router.
     static let sweeps = Counter(label: "router.sweeps")
     /// XEP-0198 sessions that reached their deadline without a resumption.

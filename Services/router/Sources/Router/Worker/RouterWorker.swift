@@ -17,6 +17,7 @@ public final class RouterWorker: Service, Sendable {
     let redis: RedisClient
     let keys: ClusterKeys
     let shards: [RouterShard]
+    let accountCache: AccountCache?
     let leases: PartitionLeaseKeeper
     let partitions: Int
     let batchSize: Int
@@ -25,13 +26,14 @@ public final class RouterWorker: Service, Sendable {
 
     public init(
         redis: RedisClient, keys: ClusterKeys, node: NodeID, partitions: Int, batchSize: Int,
-        shards: [RouterShard], logger: Logger, leaseDuration: Duration = .seconds(5),
+        shards: [RouterShard], accountCache: AccountCache? = nil, logger: Logger, leaseDuration: Duration = .seconds(5),
         beatInterval: Duration = .seconds(1)
     ) {
         precondition(!shards.isEmpty, "a router needs a shard")
         self.redis = redis
         self.keys = keys
         self.shards = shards
+        self.accountCache = accountCache
         self.partitions = partitions
         self.batchSize = batchSize
         self.beatInterval = beatInterval
@@ -176,6 +178,9 @@ public final class RouterWorker: Service, Sendable {
         let domains = context.domains
         var batch = CommitBatch()
         let routeEntries = entries.map { RouteEntry($0, stream: stream, partition: partition) }
+        // A gateway handed these back: the session they were for ended or
+        // moved, so what a cache kept about it is not to be trusted.
+        for case let returned? in routeEntries.map({ $0?.undelivered }) { accountCache?.forget(returned.bare) }
         let lookups = AccountLookups()
         await lookups.readAhead(
             sessionsOf: routeEntries.flatMap { $0?.usersToLookUp(domains: domains) ?? [] },
