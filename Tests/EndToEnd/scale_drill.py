@@ -111,12 +111,17 @@ def provision(cluster, users):
     """Accounts drill0… through storage, many at once (trellis-bench provision-trellis)."""
     state = cluster.state
     bench = os.path.join(ROOT, ".build", state["build"], "trellis-bench")
-    subprocess.run(
-        [bench, "provision-trellis", "--redis-host", state["redis"]["host"], "--redis-port", str(state["redis"]["port"]),
-         "--prefix", state["redis"]["prefix"], "--domain", state["domain"], "--password", PASSWORD,
-         "--users", str(users), "--user-prefix", "drill", "--roster-users", "0", "--concurrency", "16"],
-        check=True, timeout=900, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    return [f"drill{i}" for i in range(users)]
+    command = [bench, "provision-trellis", "--redis-host", state["redis"]["host"],
+               "--redis-port", str(state["redis"]["port"]), "--prefix", state["redis"]["prefix"],
+               "--domain", state["domain"], "--password", PASSWORD, "--users", str(users), "--user-prefix", "drill",
+               "--roster-users", "0", "--concurrency", "8"]
+    # Accounts are created only if missing, so a run cut short by a storage
+    # timeout on a busy machine is simply repeated (three times at most).
+    for attempt in range(3):
+        result = subprocess.run(command, timeout=900, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if result.returncode == 0:
+            return [f"drill{i}" for i in range(users)]
+    raise RuntimeError(f"provision-trellis failed three times: {result.stdout[-500:]}")
 
 
 def endpoints_of(cluster):
