@@ -441,4 +441,31 @@ async def _sweep_drill(cluster, redis, prefix, placement, log):
 
 
 def print_figures(figures, label):
+    """Every figure as JSON, then the lines docs/clustering.md quotes."""
     print(f"\n[{label}] {json.dumps(figures, indent=1, sort_keys=True, default=str)}")
+    f = figures
+    lines = [
+        f"{f['processes']} processes; {f['users']} users: accounts {f['provision_seconds']:.1f} s, "
+        f"logins {f.get('login_seconds', 0):.1f} s, failures {len(f['login_failures'])}",
+    ]
+    if "sessions_per_node" in f:
+        counts = sorted(f["sessions_per_node"].values())
+        lines.append(f"sessions per node {counts[0]}–{counts[-1]} on {len(counts)} gateways; "
+                     f"registry {f['redis_bytes_per_session']:.0f} B and {f['keys_per_session']:.2f} keys per session, "
+                     f"{f['redis_commands_per_login']} Redis commands per login; idle Redis "
+                     f"{f['background_commands_per_second']:.0f} commands/s")
+    if "sent" in f:
+        lines.append(f"messages: {f['sent']} sent over {f['send_seconds']:.1f} s, {f['received']} received; lost "
+                     f"{f['lost']}, duplicated {f['duplicated']}, reordered {f['reordered']}, errors {f['message_errors']}")
+    if "takeover" in f:
+        t = f["takeover"]
+        lines.append(f"router kill -9 ({t['router']}, {t['partitions']} partitions): leases taken after "
+                     f"{t['claimed_after_seconds']:.1f} s, delivery resumed {t['resumed_after_kill_seconds']:.1f} s "
+                     f"after the kill (longest pause {t['longest_pause_affected_seconds']:.1f} s; other partitions "
+                     f"{t['longest_pause_other_partitions_seconds']:.1f} s)")
+    if "sweep" in f:
+        w = f["sweep"]
+        lines.append(f"c2s kill -9 ({w['node']}, {w['sessions']} sessions): registry empty after "
+                     f"{w['registry_empty_after_seconds']:.1f} s; the sweep itself {w['sweep_seconds']} s; "
+                     f"Redis commands {w['redis_commands_net_by_command']}")
+    print("\n".join(f"[{label}] {line}" for line in lines))
