@@ -34,7 +34,9 @@ public enum C2SServices {
                     ? nil
                     : .init(
                         bytesPerSecond: configuration.c2s.maxBytesPerSecond, burstBytes: configuration.c2s.burstBytes,
-                        floodSeconds: Int64(configuration.c2s.floodSeconds))),
+                        floodSeconds: Int64(configuration.c2s.floodSeconds)),
+                sendTimeout: configuration.c2s.sendTimeoutSeconds == 0
+                    ? nil : .seconds(Int64(configuration.c2s.sendTimeoutSeconds))),
             logger: context.logger)
         return node.services(listener: server)
     }
