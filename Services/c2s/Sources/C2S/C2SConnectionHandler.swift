@@ -13,8 +13,9 @@ import XMPPStream
 ///
 /// A stream the server ends goes through the session task, which writes the
 /// error and closes at once. Should the task be stuck (waiting on storage or
-/// Redis), the connection is closed anyway `closeTimeout` later: a timeout
-/// never waits on the client, who may not be reading, or on the cluster.
+/// Redis longer than those may take), the connection is closed anyway
+/// `closeTimeout` later: a timeout never waits on the client, who may not be
+/// reading, or on the cluster.
 final class C2SConnectionHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer
 
@@ -25,8 +26,9 @@ final class C2SConnectionHandler: ChannelInboundHandler, Sendable {
         var tlsContext: NIOSSLContext?
         var handshakeTimeout: TimeAmount
         /// How long after the server ended the stream the connection is closed
-        /// even if the session task has not done it.
-        var closeTimeout: TimeAmount = .seconds(5)
+        /// even if the session task has not done it (c2s sets it 5 s above
+        /// `storage.request_timeout_ms`).
+        var closeTimeout: TimeAmount = .seconds(10)
         /// Run each session's task on its channel's event loop
         /// (`EventLoopTaskExecutor`); off for test channels whose loop runs
         /// only when the test drives it.

@@ -40,7 +40,7 @@ public final class C2SServer: Service, Sendable {
             host: String, port: Int, tlsPort: Int?, idleTimeout: TimeAmount, handshakeTimeout: TimeAmount,
             environment: GatewayEnvironment, negotiation: ClientStreamNegotiation.Configuration,
             limits: XMLStreamParser.Limits, tlsContext: NIOSSLContext?, floodControl: FloodControl? = nil,
-            sendTimeout: TimeAmount? = nil
+            sendTimeout: TimeAmount? = nil, closeTimeout: TimeAmount = .seconds(10)
         ) {
             self.floodControl = floodControl
             self.sendTimeout = sendTimeout
@@ -50,7 +50,7 @@ public final class C2SServer: Service, Sendable {
             self.idleTimeout = idleTimeout
             self.connection = .init(
                 environment: environment, negotiation: negotiation, limits: limits, tlsContext: tlsContext,
-                handshakeTimeout: handshakeTimeout)
+                handshakeTimeout: handshakeTimeout, closeTimeout: closeTimeout)
         }
     }
 
