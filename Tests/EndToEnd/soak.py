@@ -53,7 +53,7 @@ EXPECTED = {
 }
 PASSWORD = "soak-pass"
 VCARD_BYTES = 16 * 1024
-VCARD_REQUESTS = 16
+VCARD_REQUESTS = 4
 STREAM_PAIRS = 4
 # How far a c2s RSS may grow over its baseline at the peak, and stay above it
 # afterwards (glibc keeps some freed memory in its arenas); measured figures
@@ -286,6 +286,7 @@ class Soak:
             result["closed"] = connection.eof
             result["error"] = connection.stream_error()
         finally:
+            result["login_retries"] = connection.login_retries
             connection.close()
 
     async def _finish(self, connection, result, limit):
@@ -373,8 +374,9 @@ class Soak:
         await self.vanisher.vanish(connection.local_port)
         vanished = asyncio.get_running_loop().time()
         # Something to write to the vanished peer: it never acknowledges it.
-        for n in range(4):
-            self.feed.send(f"<message to='{jid}' type='chat'><body>{'h' * 4000} {n}</body></message>")
+        # (Small: the feeder's own flood control allows 64 KiB/s.)
+        for n in range(2):
+            self.feed.send(f"<message to='{jid}' type='chat'><body>{'h' * 400} {n}</body></message>")
         await self._server_closes(connection, result, since=vanished)
 
     async def _server_closes(self, connection, result, since=None):
@@ -443,6 +445,7 @@ class Soak:
         except asyncio.TimeoutError:
             stream.cancel()
         self.stream["lost"] = sum(self.sent) - sum(self.received_per_pair)
+        self.feed_lost = self.feed.eof
         self.feed.close()
         feed_drain.cancel()
         # Let the server settle, then take the final figures.
@@ -483,6 +486,7 @@ class Soak:
         for result in self.results:
             entry = kinds.setdefault(result["kind"], {
                 "opened": 0, "connect_failed": 0, "closed": 0, "errors": {}, "unexpected": [], "sasl_failures": 0,
+                "login_retries": 0,
                 "seconds_to_close": []})
             if not result["connected"]:
                 entry["connect_failed"] += 1
@@ -493,6 +497,7 @@ class Soak:
             condition = result["error"] or "none"
             entry["errors"][condition] = entry["errors"].get(condition, 0) + 1
             entry["sasl_failures"] += result["sasl_failures"]
+            entry["login_retries"] += result.get("login_retries", 0)
             if "seconds_to_close" in result:
                 entry["seconds_to_close"].append(result["seconds_to_close"])
             expected = EXPECTED[result["kind"]]
@@ -524,6 +529,7 @@ class Soak:
             "connections": self.connections, "seconds": self.seconds, "half_open_method": self.vanisher.method,
             "load_average": [round(value, 1) for value in self.load], "cpus": os.cpu_count(),
             "opening_seconds": round(self.opening_seconds, 1), "hostile_seconds": round(self.hostile_seconds, 1),
+            "feeder_disconnected": self.feed_lost,
             "kinds": kinds, "rss_mb": rss, "cpu_seconds": cpu, "c2s_fds": fds, "c2s_metrics": self.metrics,
             "stream": {
                 "pairs": STREAM_PAIRS, "sent": self.stream["sent"], "received": self.stream["received"],
@@ -542,6 +548,8 @@ def problems(figures, rss_growth_mb, final_growth_mb):
     stream = figures["stream"]
     if stream["sent"] == 0 or stream["lost"] or stream["out_of_order"] or stream["duplicates"]:
         found.append(f"message stream: {stream}")
+    if figures["feeder_disconnected"]:
+        found.append("the connection writing to half-open peers was disconnected")
     opened = sum(kind["opened"] + kind["connect_failed"] for kind in figures["kinds"].values())
     if opened != figures["connections"]:
         found.append(f"{opened} connections accounted for, {figures['connections']} planned")
@@ -577,6 +585,8 @@ def report(figures):
         errors = ", ".join(f"{condition} {count}" for condition, count in sorted(kind["errors"].items()))
         if kind["sasl_failures"]:
             errors += f" (SASL failures {kind['sasl_failures']})"
+        if kind["login_retries"]:
+            errors += f" (logins retried after temporary-auth-failure: {kind['login_retries']})"
         close = kind["seconds_to_close"]
         timing = f"{percentile(close, 50):.1f}/{max(close):.1f}" if close else "-"
         lines.append(f"{name:<13} {kind['opened']:>6}  {kind['closed']:>6}  {errors:<46} {timing}"

@@ -49,6 +49,8 @@ class RawConnection:
         self.writer = writer
         self.received = ""
         self.eof = False
+        self.last_sasl_failure = None
+        self.login_retries = 0
 
     @property
     def local_port(self):
@@ -134,6 +136,8 @@ class RawConnection:
         end = await self.read_until(re.compile(r"</challenge>|</failure>|<failure[^>]*/>"), timeout, start)
         answer = self.received[start:end]
         if "<challenge" not in answer:
+            failures = SASL_FAILURE.findall(answer)
+            self.last_sasl_failure = failures[-1] if failures else None
             return False
         server_first = base64.b64decode(re.search(r"<challenge[^>]*>([^<]*)</challenge>", answer).group(1)).decode()
         fields = dict(part.split("=", 1) for part in server_first.split(","))
@@ -154,6 +158,8 @@ class RawConnection:
                   + base64.b64encode(f"{without_proof},p={base64.b64encode(proof).decode()}".encode()).decode()
                   + "</response>")
         end = await self.read_until(re.compile(r"</success>|<success[^>]*/>|</failure>"), timeout, start)
+        failures = SASL_FAILURE.findall(self.received[start:end])
+        self.last_sasl_failure = failures[-1] if failures else None
         return "<success" in self.received[start:end]
 
     async def bind(self, resource, timeout=10):
@@ -165,9 +171,16 @@ class RawConnection:
         return re.search(r"<jid>([^<]+)</jid>", self.received[start:end]).group(1)
 
     async def login(self, user, password, domain, resource, timeout=10):
-        """Stream, SCRAM-SHA-1, restart, bind: the full JID."""
+        """Stream, SCRAM-SHA-1, restart, bind: the full JID. Like a real
+        client, tries again (up to 3 times, a second apart) when the server
+        answers `temporary-auth-failure` (storage did not answer in time)."""
         await self.open_stream(domain, timeout)
-        if not await self.authenticate(user, password, domain, timeout):
-            raise RuntimeError(f"{user}@{domain}: authentication failed")
+        for attempt in range(3):
+            if await self.authenticate(user, password, domain, timeout):
+                break
+            if self.last_sasl_failure != "temporary-auth-failure" or attempt == 2:
+                raise RuntimeError(f"{user}@{domain}: authentication failed ({self.last_sasl_failure})")
+            self.login_retries += 1
+            await asyncio.sleep(1)
         await self.open_stream(domain, timeout)
         return await self.bind(resource, timeout)
