@@ -57,6 +57,10 @@ class RawConnection:
         return self.writer.get_extra_info("sockname")[1]
 
     def send(self, data):
+        """Writes unless the connection is already gone (a bad client keeps
+        talking into a closed stream; asyncio would warn for each write)."""
+        if self.writer.transport.is_closing():
+            return
         self.writer.write(data.encode() if isinstance(data, str) else data)
 
     async def read_some(self, timeout):
