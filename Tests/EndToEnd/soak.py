@@ -103,8 +103,10 @@ def percentile(values, p):
 
 
 class Soak:
-    def __init__(self, cluster, connections, seconds, fast=False, seed=None, kinds=None):
+    def __init__(self, cluster, connections, seconds, fast=False, seed=None, kinds=None, rounds=1):
+        """`connections` over `seconds`, `rounds` times one after the other on the same cluster."""
         self.kinds = kinds or KINDS
+        self.rounds = rounds
         self.cluster = cluster
         self.domain = cluster.state["domain"]
         self.connections = connections
@@ -378,6 +380,9 @@ class Soak:
         for n in range(2):
             self.feed.send(f"<message to='{jid}' type='chat'><body>{'h' * 400} {n}</body></message>")
         await self._server_closes(connection, result, since=vanished)
+        port = connection.local_port
+        connection.close()
+        await self.vanisher.reappear(port)
 
     async def _server_closes(self, connection, result, since=None):
         """Waits (bounded) until the c2s side of this connection is closed."""
@@ -422,17 +427,23 @@ class Soak:
         self.load = [os.getloadavg()[0]]
         loop = asyncio.get_running_loop()
         started = loop.time()
-        kinds = [self.kinds[i % len(self.kinds)] for i in range(self.connections)]
-        self.random.shuffle(kinds)
-        tasks = []
-        for index, kind in enumerate(kinds):
-            at = started + index * self.seconds / self.connections
-            delay = at - loop.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(self.hostile(index, kind)))
-        self.opening_seconds = loop.time() - started
-        await asyncio.gather(*tasks)
+        for turn in range(self.rounds):
+            if turn:
+                # Settle, then note what each process holds after the round before.
+                await asyncio.sleep(5)
+                self.mark(f"after_round_{turn}")
+            round_started = loop.time()
+            kinds = [self.kinds[i % len(self.kinds)] for i in range(self.connections)]
+            self.random.shuffle(kinds)
+            tasks = []
+            for number, kind in enumerate(kinds):
+                at = round_started + number * self.seconds / self.connections
+                delay = at - loop.time()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                tasks.append(asyncio.create_task(self.hostile(turn * self.connections + number, kind)))
+            self.opening_seconds = loop.time() - round_started
+            await asyncio.gather(*tasks)
         self.hostile_seconds = loop.time() - started
         self.mark("hostile_end")
         self.load.append(os.getloadavg()[0])
@@ -466,7 +477,8 @@ class Soak:
     def execute(self):
         self.vanisher = Vanisher(self.half_open_source).start()
         try:
-            asyncio.run(asyncio.wait_for(self.run(), self.seconds + self.handshake_timeout + self.idle_timeout + 300))
+            asyncio.run(asyncio.wait_for(
+                self.run(), self.rounds * (self.seconds + self.handshake_timeout + self.idle_timeout + 10) + 300))
         finally:
             self.vanisher.stop()
         return self.figures()
@@ -514,7 +526,8 @@ class Soak:
                 continue
             base = values[max(0, sample.get("baseline", 1) - 1)]
             final = values[sample.get("final_start", len(values) - 1):] or values[-1:]
-            rss[name] = {"baseline": base, "peak": max(values), "final": min(final)}
+            rss[name] = {"baseline": base, "peak": max(values), "final": min(final),
+                         "after_rounds": [values[sample[f"after_round_{r}"] - 1] for r in range(1, self.rounds)]}
             start = sample.get("baseline", 1) - 1
             end = sample.get("hostile_end", len(values)) - 1
             cpu[name] = sample["cpu"][end] - sample["cpu"][start]
@@ -526,7 +539,7 @@ class Soak:
             fds[name] = {"baseline": base, "peak": max(values), "final": min(final)}
         latencies = self.stream["latencies"]
         return {
-            "connections": self.connections, "seconds": self.seconds, "half_open_method": self.vanisher.method,
+            "connections": self.connections * self.rounds, "seconds": self.seconds, "rounds": self.rounds, "half_open_method": self.vanisher.method,
             "load_average": [round(value, 1) for value in self.load], "cpus": os.cpu_count(),
             "opening_seconds": round(self.opening_seconds, 1), "hostile_seconds": round(self.hostile_seconds, 1),
             "feeder_disconnected": self.feed_lost,
@@ -572,7 +585,8 @@ def problems(figures, rss_growth_mb, final_growth_mb):
 def report(figures):
     """The figures as text, for the console and docs/operations.md."""
     lines = [
-        f"hostile connections: {figures['connections']} opened over {figures['opening_seconds']} s "
+        f"hostile connections: {figures['connections']} in {figures['rounds']} round(s), the last opened over "
+        f"{figures['opening_seconds']} s "
         f"(all ended after {figures['hostile_seconds']} s); half-open peers by {figures['half_open_method']}; "
         f"machine load average {figures['load_average'][0]} at the start, {figures['load_average'][-1]} at the end "
         f"({figures['cpus']} CPUs)",
@@ -594,7 +608,9 @@ def report(figures):
     lines.append("process        RSS MB baseline / peak / final    CPU s while the bad clients ran")
     for name, rss in sorted(figures["rss_mb"].items()):
         lines.append(f"{name:<14} {rss['baseline']:>4.0f} / {rss['peak']:>4.0f} / {rss['final']:>4.0f}"
-                     f"             {figures['cpu_seconds'].get(name, 0):.1f}")
+                     f"             {figures['cpu_seconds'].get(name, 0):.1f}"
+                     + (f"   after each round but the last: {', '.join(f'{v:.0f}' for v in rss['after_rounds'])}"
+                        if rss["after_rounds"] else ""))
     for name, fds in sorted(figures["c2s_fds"].items()):
         lines.append(f"{name} open fds: {fds['baseline']} / {fds['peak']} / {fds['final']}")
     for name, counters in sorted(figures["c2s_metrics"].items()):

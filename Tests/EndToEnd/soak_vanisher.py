@@ -62,6 +62,16 @@ class Vanisher:
         await process.wait()
         batch.set_result(process.returncode == 0)
 
+    async def reappear(self, port):
+        """Stops dropping `port` once its client socket is closed, so a later
+        connection that gets the same port is not a ghost from the start."""
+        if not self.dropping:
+            return
+        process = await asyncio.create_subprocess_exec(
+            "nft", "delete", "element", "inet", self.table, "vanished", "{ " + str(port) + " }",
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        await process.wait()
+
     def stop(self):
         """Removes the table (also when start half failed); safe to call twice."""
         if shutil.which("nft"):
