@@ -69,7 +69,35 @@ struct C2SConnectionHandlerTests {
         let connection = try await C2STestChannel()
         connection.channel.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.read)
         let output = try await connection.output { $0.contains("</stream:stream>") }
+        // The client never sent a header; ours still comes first (RFC 6120 §4.9.1.2).
+        #expect(output.hasPrefix("<?xml version='1.0'?><stream:stream "))
+        #expect(output.contains("<stream:error><connection-timeout xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"))
+        #expect(output.hasSuffix("</stream:error></stream:stream>"))
+        #expect(try await connection.isClosed())
+    }
+
+    @Test func bytesAfterATimeoutAreNotRead() async throws {
+        let connection = try await C2STestChannel()
+        try await connection.send(C2STestChannel.header)
+        _ = try await connection.output { $0.contains("</stream:features>") }
+        connection.channel.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.read)
+        // Too late: this would be a not-authorized stanza, but the stream is already ending.
+        try await connection.send("<message to='juliet@localhost'><body>hi</body></message>")
+        let output = try await connection.output { $0.contains("</stream:stream>") }
         #expect(output.contains("<connection-timeout"))
+        #expect(!output.contains("<not-authorized"))
+        #expect(try await connection.isClosed())
+    }
+
+    @Test func aTimeoutClosesTheConnectionEvenWhileTheSessionIsStuck() async throws {
+        let connection = try await C2STestChannel(closeTimeout: .milliseconds(100), credentials: StuckCredentials())
+        try await connection.send(C2STestChannel.header)
+        _ = try await connection.output { $0.contains("</stream:features>") }
+        // SCRAM-SHA-1 client-first: the session task waits for a storage answer that never comes.
+        let clientFirst = Data("n,,n=alice,r=fyko+d2lbbFgONRv9qkxdawL".utf8).base64EncodedString()
+        try await connection.send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>\(clientFirst)</auth>")
+        connection.channel.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.read)
+        try await connection.channel.testingEventLoop.advanceTime(by: .milliseconds(150))
         #expect(try await connection.isClosed())
     }
 

@@ -14,6 +14,14 @@ struct UnreachableRedis: RedisCommandSender {
     func pipeline(_ commands: [[any RESPArgument]]) async throws -> [RESPValue] { throw RedisError.disconnected }
 }
 
+/// Storage that never answers (a lookup stuck until its task is cancelled).
+struct StuckCredentials: CredentialSource {
+    func credentials(username: String, domain: String, hashFunction: SCRAMHashFunction) async throws -> SCRAMCredentials? {
+        try await Task.sleep(for: .seconds(3600))
+        return nil
+    }
+}
+
 /// Storage that cannot answer (the cluster is away).
 struct UnavailableCredentials: CredentialSource {
     struct Unavailable: Error {}
@@ -27,17 +35,24 @@ struct UnavailableCredentials: CredentialSource {
 struct C2STestChannel {
     let channel = NIOAsyncTestingChannel()
 
-    init(allowPLAINWithoutTLS: Bool = true, handshakeTimeout: TimeAmount = .seconds(30)) async throws {
+    /// `inFront` are handlers placed before the connection handler (flood control).
+    init(
+        allowPLAINWithoutTLS: Bool = true, handshakeTimeout: TimeAmount = .seconds(30),
+        closeTimeout: TimeAmount = .seconds(5), credentials: any CredentialSource = UnavailableCredentials(),
+        inFront: [any ChannelHandler] = []
+    ) async throws {
         let environment = GatewayEnvironment(
             node: NodeID("c2s-test")!, keys: ClusterKeys(prefix: "test:"), redis: UnreachableRedis(), partitions: 4,
-            sessions: LocalSessions(), credentials: UnavailableCredentials(), maxResourcesPerAccount: 5,
+            sessions: LocalSessions(), credentials: credentials, maxResourcesPerAccount: 5,
             logger: Logger(label: "c2s-test"))
         let settings = C2SConnectionHandler.Settings(
             environment: environment,
             negotiation: .init(domains: ["localhost"], tlsAvailable: false, tlsRequired: false, allowPLAINWithoutTLS: allowPLAINWithoutTLS),
             limits: .init(maxStanzaSize: 4096), tlsContext: nil, handshakeTimeout: handshakeTimeout,
+            closeTimeout: closeTimeout,
             // The testing loop runs tasks only when the test drives it.
             sessionsOnEventLoop: false)
+        for handler in inFront { try await channel.pipeline.addHandler(handler) }
         try await channel.pipeline.addHandler(C2SConnectionHandler(settings: settings, secured: false))
         try await channel.connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: 5222))
     }

@@ -39,14 +39,15 @@ struct InboundRateLimitHandlerTests {
         #expect(total == 2000)
     }
 
-    @Test func aFloodEndsTheStreamWithPolicyViolation() async throws {
-        let channel = NIOAsyncTestingChannel()
-        try await channel.pipeline.addHandler(InboundRateLimitHandler(bucket: InboundTokenBucket(
-            bytesPerSecond: 1000, burst: 1000, floodLimit: .zero, now: .now)))
-        try await channel.connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: 5222))
-        try await channel.writeInbound(ByteBuffer(repeating: 0x61, count: 5000))
-        let written = try await channel.readOutbound(as: ByteBuffer.self).map { String(buffer: $0) } ?? ""
-        #expect(written.contains("<policy-violation"))
-        #expect(try await channel.readInbound(as: ByteBuffer.self) == nil)
+    @Test func aFloodEndsTheStreamWithPolicyViolationAfterOurHeader() async throws {
+        let limiter = InboundRateLimitHandler(bucket: InboundTokenBucket(
+            bytesPerSecond: 1000, burst: 1000, floodLimit: .zero, now: .now))
+        let connection = try await C2STestChannel(inFront: [limiter])
+        // No stream header, only a flood: the client still gets ours before the error (RFC 6120 §4.9.1.2).
+        try await connection.send(String(repeating: " ", count: 5000))
+        let output = try await connection.output { $0.contains("</stream:stream>") }
+        #expect(output.hasPrefix("<?xml version='1.0'?><stream:stream "))
+        #expect(output.contains("<stream:error><policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"))
+        #expect(try await connection.isClosed())
     }
 }

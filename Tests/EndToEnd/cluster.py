@@ -57,14 +57,14 @@ class Cluster:
 
     # MARK: looking inside
 
-    def ctl(self, *args, check=True):
-        """Runs the build's trellisctl against this cluster's Redis."""
+    def ctl(self, *args, check=True, input=None):
+        """Runs the build's trellisctl against this cluster's Redis (`input`: its stdin)."""
         state = self.state
         env = dict(os.environ, TRELLIS_REDIS_HOST=state["redis"]["host"],
                    TRELLIS_REDIS_PORT=str(state["redis"]["port"]), TRELLIS_DOMAINS=state["domain"])
         binary = os.path.join(ROOT, ".build", state["build"], "trellisctl")
         return subprocess.run([binary, *args], env=env, check=check, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, timeout=30)
+                              text=True, timeout=30, input=input)
 
     def redis(self, *command):
         redis = self.state["redis"]

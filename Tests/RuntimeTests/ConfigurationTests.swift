@@ -110,7 +110,7 @@ struct ConfigurationTests {
           "max_resources_per_account": 9,
           "tls_required": false,
           "c2s": {"host": "10.0.0.1", "port": 15222, "tls_port": 15223,
-                  "idle_timeout_seconds": 600, "handshake_timeout_seconds": 12}
+                  "idle_timeout_seconds": 600, "handshake_timeout_seconds": 12, "send_timeout_seconds": 20}
         }
         """
 
@@ -131,6 +131,7 @@ struct ConfigurationTests {
         #expect(config.c2s.tls.required == false)
         #expect(config.c2s.host == "10.0.0.1" && config.c2s.port == 15222 && config.c2s.tlsPort == 15223)
         #expect(config.c2s.idleTimeoutSeconds == 600 && config.c2s.handshakeTimeoutSeconds == 12)
+        #expect(config.c2s.sendTimeoutSeconds == 20)
         #expect(!config.common.redis.description.contains("s3cret"))
     }
 
@@ -252,6 +253,7 @@ struct ConfigurationTests {
         .init(role: .c2s, key: "c2s.tls_port", value: "-1"),
         .init(role: .c2s, key: "c2s.idle_timeout_seconds", value: "9"),
         .init(role: .c2s, key: "c2s.handshake_timeout_seconds", value: "0"),
+        .init(role: .c2s, key: "c2s.send_timeout_seconds", value: "3601"),
         .init(role: .c2s, key: "tls_required", value: "maybe"),
         .init(role: .boshGateway, key: "bosh.port", value: "http"),
         .init(role: .boshGateway, key: "bosh.max_wait", value: "0"),

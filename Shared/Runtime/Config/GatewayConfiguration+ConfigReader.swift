@@ -31,7 +31,7 @@ extension StreamLimits {
 /// Keys: `c2s.host`, `c2s.port`, `c2s.tls_port`, `c2s.idle_timeout_seconds`
 /// (10…86400), `c2s.handshake_timeout_seconds` (1…600), `c2s.max_bytes_per_second`
 /// (0…1 GiB, 0 = off), `c2s.burst_bytes` (1 KiB…1 GiB), `c2s.flood_seconds`
-/// (1…3600), `tls_required`,
+/// (1…3600), `c2s.send_timeout_seconds` (0…3600, 0 = the kernel's), `tls_required`,
 /// `tls.cert` + `tls.key`, and `tls.domains.<domain>.cert` + `.key` for each
 /// served domain (env: `TRELLIS_TLS_DOMAINS_EXAMPLE_COM_CERT`).
 extension C2SConfiguration {
@@ -57,7 +57,9 @@ extension C2SConfiguration {
             maxBytesPerSecond: try source.int(
                 "c2s.max_bytes_per_second", default: defaults.maxBytesPerSecond, in: 0...1_073_741_824),
             burstBytes: try source.int("c2s.burst_bytes", default: defaults.burstBytes, in: 1024...1_073_741_824),
-            floodSeconds: try source.int("c2s.flood_seconds", default: defaults.floodSeconds, in: 1...3600))
+            floodSeconds: try source.int("c2s.flood_seconds", default: defaults.floodSeconds, in: 1...3600),
+            sendTimeoutSeconds: try source.int(
+                "c2s.send_timeout_seconds", default: defaults.sendTimeoutSeconds, in: 0...3600))
     }
 
     /// `<prefix>.cert` and `<prefix>.key`: both or neither.

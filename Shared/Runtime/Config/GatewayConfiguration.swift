@@ -57,13 +57,20 @@ public struct C2SConfiguration: Sendable, Equatable {
     /// A connection held back by the rate this long without a break is a flood
     /// and is closed with `<policy-violation/>`.
     public var floodSeconds: Int
+    /// How long written data may stay unacknowledged by the client's TCP
+    /// before the kernel drops the connection (`TCP_USER_TIMEOUT`): a peer
+    /// that vanished without a FIN is noticed as soon as something is written
+    /// to it. 0 leaves the kernel's default (about 15 minutes of retransmits).
+    public var sendTimeoutSeconds: Int
 
     public init(
         host: String = "0.0.0.0", port: Int = 5222, tlsPort: Int = 5223,
         tls: TLSConfiguration = .init(),
         idleTimeoutSeconds: Int = 300, handshakeTimeoutSeconds: Int = 30,
-        maxBytesPerSecond: Int = 65_536, burstBytes: Int = 262_144, floodSeconds: Int = 30
+        maxBytesPerSecond: Int = 65_536, burstBytes: Int = 262_144, floodSeconds: Int = 30,
+        sendTimeoutSeconds: Int = 60
     ) {
+        self.sendTimeoutSeconds = sendTimeoutSeconds
         self.maxBytesPerSecond = maxBytesPerSecond
         self.burstBytes = burstBytes
         self.floodSeconds = floodSeconds

@@ -3,12 +3,20 @@ import Logging
 import NIOCore
 import NIOSSL
 import Runtime
+import Synchronization
 import XMPPCore
 import XMPPStream
 
 /// The last handler of a client connection: hands received bytes to the
 /// connection's session task (`C2SSessionLoop`) in order, ends the stream on
-/// the idle and handshake timeouts, and tells the task when the socket closes.
+/// the idle and handshake timeouts (and for flood control), and tells the task
+/// when the socket closes.
+///
+/// A stream the server ends goes through the session task, which writes the
+/// error and closes at once. Should the task be stuck (waiting on storage or
+/// Redis longer than those may take), the connection is closed anyway
+/// `closeTimeout` later: a timeout never waits on the client, who may not be
+/// reading, or on the cluster.
 final class C2SConnectionHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer
 
@@ -18,6 +26,10 @@ final class C2SConnectionHandler: ChannelInboundHandler, Sendable {
         var limits: XMLStreamParser.Limits
         var tlsContext: NIOSSLContext?
         var handshakeTimeout: TimeAmount
+        /// How long after the server ended the stream the connection is closed
+        /// even if the session task has not done it (c2s sets it 5 s above
+        /// `storage.request_timeout_ms`).
+        var closeTimeout: TimeAmount = .seconds(10)
         /// Run each session's task on its channel's event loop
         /// (`EventLoopTaskExecutor`); off for test channels whose loop runs
         /// only when the test drives it.
@@ -27,15 +39,17 @@ final class C2SConnectionHandler: ChannelInboundHandler, Sendable {
     let settings: Settings
     /// The connection arrived on the direct-TLS port (XEP-0368).
     let secured: Bool
-    let input: AsyncStream<ByteBuffer>
-    let continuation: AsyncStream<ByteBuffer>.Continuation
+    let input: AsyncStream<C2SInput>
+    let continuation: AsyncStream<C2SInput>.Continuation
     let backpressure = InboundBackpressure()
     let loop: C2SSessionLoop
+    /// Set once the server has decided to end the stream; later reasons are ignored.
+    private let ending = Atomic<Bool>(false)
 
     init(settings: Settings, secured: Bool) {
         self.settings = settings
         self.secured = secured
-        (input, continuation) = AsyncStream<ByteBuffer>.makeStream()
+        (input, continuation) = AsyncStream<C2SInput>.makeStream()
         loop = C2SSessionLoop()
     }
 
@@ -57,14 +71,15 @@ final class C2SConnectionHandler: ChannelInboundHandler, Sendable {
         // RFC 6120 §4.9.3.4-style guard: a client that has not bound a resource in time is dropped.
         context.eventLoop.scheduleTask(in: settings.handshakeTimeout) {
             if !loop.isBound {
-                Self.endStream(channel, .connectionTimeout, text: "no resource bound in time")
+                self.endStream(channel, .connectionTimeout, text: "no resource bound in time")
             }
         }
         context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        continuation.yield(unwrapInboundIn(data))
+        guard !ending.load(ordering: .relaxed) else { return }
+        continuation.yield(.bytes(unwrapInboundIn(data)))
         backpressure.queuedOne(context.channel)
     }
 
@@ -75,7 +90,11 @@ final class C2SConnectionHandler: ChannelInboundHandler, Sendable {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
-            Self.endStream(context.channel, .connectionTimeout, text: "idle for too long")
+            endStream(context.channel, .connectionTimeout, text: "idle for too long")
+            return
+        }
+        if let end = event as? C2SEndStream {
+            endStream(context.channel, end.condition, text: end.text)
             return
         }
         context.fireUserInboundEventTriggered(event)
@@ -86,9 +105,16 @@ final class C2SConnectionHandler: ChannelInboundHandler, Sendable {
         context.close(promise: nil)
     }
 
-    /// Writes a stream error and closes, outside the session task (timeouts).
-    static func endStream(_ channel: any Channel, _ condition: StreamError.Condition, text: String) {
-        let bytes = channel.allocator.buffer(string: StreamError(condition, text: text).closingText)
-        channel.writeAndFlush(bytes).whenComplete { _ in channel.close(promise: nil) }
+    /// Ends the stream from the server side: the session task writes the
+    /// error (after our header if none was sent) and closes; bytes that
+    /// arrive meanwhile are not read. The connection is closed
+    /// `closeTimeout` later whatever the task is doing.
+    func endStream(_ channel: any Channel, _ condition: StreamError.Condition, text: String) {
+        guard !ending.exchange(true, ordering: .relaxed) else { return }
+        continuation.yield(.end(condition, text: text))
+        continuation.finish()
+        channel.eventLoop.scheduleTask(in: settings.closeTimeout) {
+            if channel.isActive { channel.close(promise: nil) }
+        }
     }
 }

@@ -16,6 +16,10 @@ public final class C2SServer: Service, Sendable {
         public var port: Int
         public var tlsPort: Int?
         public var idleTimeout: TimeAmount
+        /// `TCP_USER_TIMEOUT` of each client socket: written data left
+        /// unacknowledged this long drops the connection (a peer gone without
+        /// a FIN). `nil` keeps the kernel's default.
+        public var sendTimeout: TimeAmount?
         /// Per-connection inbound rate limit; `nil` turns flood control off.
         public var floodControl: FloodControl?
         var connection: C2SConnectionHandler.Settings
@@ -35,16 +39,18 @@ public final class C2SServer: Service, Sendable {
         public init(
             host: String, port: Int, tlsPort: Int?, idleTimeout: TimeAmount, handshakeTimeout: TimeAmount,
             environment: GatewayEnvironment, negotiation: ClientStreamNegotiation.Configuration,
-            limits: XMLStreamParser.Limits, tlsContext: NIOSSLContext?, floodControl: FloodControl? = nil
+            limits: XMLStreamParser.Limits, tlsContext: NIOSSLContext?, floodControl: FloodControl? = nil,
+            sendTimeout: TimeAmount? = nil, closeTimeout: TimeAmount = .seconds(10)
         ) {
             self.floodControl = floodControl
+            self.sendTimeout = sendTimeout
             self.host = host
             self.port = port
             self.tlsPort = tlsPort
             self.idleTimeout = idleTimeout
             self.connection = .init(
                 environment: environment, negotiation: negotiation, limits: limits, tlsContext: tlsContext,
-                handshakeTimeout: handshakeTimeout)
+                handshakeTimeout: handshakeTimeout, closeTimeout: closeTimeout)
         }
     }
 
@@ -76,12 +82,26 @@ public final class C2SServer: Service, Sendable {
         await closeAllSessions()
     }
 
-    private func bind(port: Int, directTLS: Bool) async throws -> any Channel {
-        let settings = self.settings
-        return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    /// `TCP_USER_TIMEOUT` (Linux, milliseconds), which NIO has no name for.
+    static let sendTimeoutOption = ChannelOptions.Types.SocketOption(
+        level: NIOBSDSocket.OptionLevel.tcp, name: NIOBSDSocket.Option(rawValue: 18))
+
+    /// The listener's socket options: the client sockets get `TCP_NODELAY`
+    /// and, when set, the send timeout.
+    static func withSocketOptions(_ bootstrap: ServerBootstrap, sendTimeout: TimeAmount?) -> ServerBootstrap {
+        let bootstrap = bootstrap
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+        guard let sendTimeout else { return bootstrap }
+        return bootstrap.childChannelOption(
+            sendTimeoutOption, value: SocketOptionValue(sendTimeout.nanoseconds / 1_000_000))
+    }
+
+    private func bind(port: Int, directTLS: Bool) async throws -> any Channel {
+        let settings = self.settings
+        return try await Self.withSocketOptions(
+            ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton), sendTimeout: settings.sendTimeout)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if directTLS, let context = settings.connection.tlsContext {

@@ -34,7 +34,12 @@ public enum C2SServices {
                     ? nil
                     : .init(
                         bytesPerSecond: configuration.c2s.maxBytesPerSecond, burstBytes: configuration.c2s.burstBytes,
-                        floodSeconds: Int64(configuration.c2s.floodSeconds))),
+                        floodSeconds: Int64(configuration.c2s.floodSeconds)),
+                sendTimeout: configuration.c2s.sendTimeoutSeconds == 0
+                    ? nil : .seconds(Int64(configuration.c2s.sendTimeoutSeconds)),
+                // Longer than a storage request may take, so a session waiting
+                // on one still gets to write its stream error.
+                closeTimeout: .milliseconds(Int64(configuration.common.storageRequestTimeoutMilliseconds) + 5000)),
             logger: context.logger)
         return node.services(listener: server)
     }

@@ -5,7 +5,8 @@ import XMPPCore
 
 /// Feeds a connection's bytes through the XML parser into its `ClientSession`,
 /// one event at a time, resetting the parser on stream restarts, until the
-/// stream ends; then lets the session leave the cluster.
+/// stream ends (the client's doing, an error, or the server ending it: a
+/// `C2SInput.end`); then lets the session leave the cluster.
 final class C2SSessionLoop: Sendable {
     private let bound = Atomic<Bool>(false)
 
@@ -13,11 +14,19 @@ final class C2SSessionLoop: Sendable {
     var isBound: Bool { bound.load(ordering: .relaxed) }
 
     func run(
-        session: ClientSession, input: AsyncStream<ByteBuffer>, limits: XMLStreamParser.Limits,
+        session: ClientSession, input: AsyncStream<C2SInput>, limits: XMLStreamParser.Limits,
         consumed: @Sendable () -> Void
     ) async {
         let parser = XMLStreamParser(limits: limits)
-        reading: for await buffer in input {
+        reading: for await item in input {
+            let buffer: ByteBuffer
+            switch item {
+            case .end(let condition, let text):
+                await session.end(with: condition, text: text)
+                break reading
+            case .bytes(let bytes):
+                buffer = bytes
+            }
             defer { consumed() }
             let events: [XMLStreamEvent]
             do {

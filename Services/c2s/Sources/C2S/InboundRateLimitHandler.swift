@@ -40,7 +40,7 @@ final class InboundRateLimitHandler: ChannelDuplexHandler {
             }
         case .disconnect:
             ended = true
-            C2SConnectionHandler.endStream(context.channel, .policyViolation, text: "too much data too fast")
+            context.fireUserInboundEventTriggered(C2SEndStream(condition: .policyViolation, text: "too much data too fast"))
             return
         }
         context.fireChannelRead(data)
