@@ -11,6 +11,11 @@ enum GatewayMetrics {
     /// Stanzas written to clients.
     static let delivered = Counter(label: "xmpp.stanzas.out")
 
+    /// A `WAIT` after a route submission timed out short of `redis.wait_replicas`.
+    static func replicaWaitShortfall() {
+        Counter(label: "redis.wait.shortfalls").increment()
+    }
+
     /// Deliveries handed back because their session was gone.
     static let returned = Counter(label: "xmpp.deliveries.returned")
 

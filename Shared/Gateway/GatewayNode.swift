@@ -33,6 +33,7 @@ public struct GatewayNode: Sendable {
             authenticationFailureWindowSeconds: authenticationFailureWindowSeconds,
             streamManagementMaxSeconds: streamManagementMaxSeconds, maxOutboundBytes: maxOutboundBytes, logger: logger)
         environment.routeBacklog = routeBacklog
+        environment.routes.replicaWait = redis.configuration.replicaWait
         self.environment = environment
         deliveries = DeliveryConsumer(
             redis: redis, keys: keys, node: node, sessions: sessions, routes: environment.routes, logger: logger)

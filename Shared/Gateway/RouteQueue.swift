@@ -10,6 +10,9 @@ public struct RouteQueue: Sendable {
     let keys: ClusterKeys
     let partitioning: RoutePartitioning
     let node: NodeID
+    /// `WAIT` after every submission (`redis.wait_replicas`): a stanza counts
+    /// as accepted once it is on that many replicas too.
+    public var replicaWait: RedisReplicaWait?
 
     public init(redis: any RedisCommandSender, keys: ClusterKeys, partitions: Int, node: NodeID) {
         self.redis = redis
@@ -38,10 +41,25 @@ public struct RouteQueue: Sendable {
         _ stanza: XMLElement, from sender: JID, undelivered: String? = nil, senderGone: Bool = false,
         initialPresence: Bool = false
     ) async throws -> String {
-        try await redis.xadd(
+        let add = RedisStreamCommand.xadd(
             keys.route(partition: partitioning.partition(forBare: sender.bare.description)),
             fields: Self.fields(stanza, from: sender, node: undelivered == nil && !senderGone ? node.rawValue : "",
                                 undelivered: undelivered, initialPresence: initialPresence))
+        guard let replicaWait else {
+            guard let id = try await redis.send(add).string else { throw RedisError.unexpectedReply("XADD") }
+            return id
+        }
+        let replies = try await redis.pipeline([add, replicaWait.command])
+        if case .error(let message) = replies[0] { throw RedisError.server(message) }
+        guard let id = replies[0].string else { throw RedisError.unexpectedReply("XADD") }
+        Self.report(replicaWait, replies[1])
+        return id
+    }
+
+    /// A `WAIT` that timed out short of its replicas: the stanza is accepted
+    /// (the master has it) but would not survive a failover right now.
+    static func report(_ wait: RedisReplicaWait, _ reply: RESPValue) {
+        if !wait.isSatisfied(by: reply) { GatewayMetrics.replicaWaitShortfall() }
     }
 
     /// A stamped stanza of a session, to be queued with others (`submit(_:)`).
@@ -72,10 +90,11 @@ public struct RouteQueue: Sendable {
         }
         let replies: [RESPValue]
         do {
-            replies = try await redis.pipeline(commands + extra)
+            replies = try await redis.pipeline(commands + extra + (replicaWait.map { [$0.command] } ?? []))
         } catch {
             return submissions.map { _ in .failure(error) }
         }
+        if let replicaWait, let last = replies.last { Self.report(replicaWait, last) }
         return replies.prefix(submissions.count).map { reply in
             switch reply {
             case .error(let message): .failure(RedisError.server(message))

@@ -92,6 +92,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
+        var readOnly = false
         let replies: [RESPValue]
         do {
             replies = try decoder.decode(buffer)
@@ -112,7 +113,21 @@ final class RedisChannelHandler: ChannelDuplexHandler {
                 return
             }
             if batch.received(reply) { pending.removeFirst() }
+            if Self.isReadOnlyError(reply) { readOnly = true }
         }
+        // The server was demoted to a replica (a Sentinel failover): drop the
+        // connection, so the client's reconnect loop asks the sentinels for the
+        // new master. The caller got the READONLY error itself.
+        if readOnly {
+            failAll(RedisError.connectionClosed)
+            context.close(promise: nil)
+        }
+    }
+
+    /// `READONLY You can't write against a read only replica.`
+    static func isReadOnlyError(_ reply: RESPValue) -> Bool {
+        guard case .error(let message) = reply else { return false }
+        return message.hasPrefix("READONLY ")
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -22,6 +22,10 @@ public final class RedisClient: Service, Sendable {
     private let current = Mutex<RedisConnection?>(nil)
     private let observers = Mutex<[Int: AsyncStream<RedisConnectionState>.Continuation]>([:])
     private let nextObserver = Mutex(0)
+    /// With sentinels: asks them for the master before every connect, shared
+    /// by the shared, dedicated and subscribing connections.
+    private let locator: RedisMasterLocator?
+    private let connections = Atomic<Int>(0)
 
     public init(
         configuration: RedisConfiguration, logger: Logger,
@@ -32,7 +36,13 @@ public final class RedisClient: Service, Sendable {
         logger[metadataKey: "redis.address"] = .string(configuration.address)
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
+        self.locator = configuration.sentinel.map(RedisMasterLocator.init(configuration:))
     }
+
+    /// How many times the shared connection has come up: a service that sees
+    /// it change knows Redis may be another server now (a restart, or a
+    /// failover to a replica that missed the last writes).
+    public var connectionGeneration: Int { connections.load(ordering: .relaxed) }
 
     /// Whether the shared connection is up right now.
     public var isConnected: Bool {
@@ -45,10 +55,16 @@ public final class RedisClient: Service, Sendable {
         var attempt = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                let connection = try await RedisConnection.connect(configuration, eventLoopGroup: eventLoopGroup)
-                if attempt > 0 { logger.info("redis reconnected", metadata: ["redis.attempts": "\(attempt)"]) }
+                let connection = try await RedisConnection.connect(
+                    configuration, eventLoopGroup: eventLoopGroup, locator: locator)
+                if attempt > 0 {
+                    logger.info(
+                        "redis reconnected",
+                        metadata: ["redis.attempts": "\(attempt)", "redis.server": "\(connection.serverAddress)"])
+                }
                 attempt = 0
                 current.withLock { $0 = connection }
+                connections.add(1, ordering: .relaxed)
                 notify(.connected)
                 await withTaskCancellationHandler {
                     await withGracefulShutdownHandler {
@@ -105,7 +121,7 @@ public final class RedisClient: Service, Sendable {
     ) async throws -> Result {
         let connection: RedisConnection
         do {
-            connection = try await RedisConnection.connect(configuration, eventLoopGroup: eventLoopGroup)
+            connection = try await RedisConnection.connect(configuration, eventLoopGroup: eventLoopGroup, locator: locator)
         } catch let error as RedisError {
             if case .handshakeFailed = error { throw error }
             throw RedisError.disconnected
@@ -128,11 +144,12 @@ public final class RedisClient: Service, Sendable {
         let (stream, continuation) = AsyncThrowingStream<RedisMessage, any Error>.makeStream()
         let configuration = self.configuration
         let group = eventLoopGroup
+        let locator = self.locator
         let task = Task {
             do {
                 let connection = try await RedisConnection.connect(configuration, onPush: { push in
                     if let message = RedisMessage(push: push) { continuation.yield(message) }
-                }, eventLoopGroup: group)
+                }, eventLoopGroup: group, locator: locator)
                 continuation.onTermination = { _ in connection.close() }
                 for channel in channels { _ = try await connection.send(["SUBSCRIBE", channel]) }
                 for pattern in patterns { _ = try await connection.send(["PSUBSCRIBE", pattern]) }

@@ -16,6 +16,15 @@ extension RedisCommandSender {
         try RedisTransaction.results(try await pipeline(RedisTransaction.wrap(commands)))
     }
 
+    /// `MULTI` … `EXEC` and then `next` (a `WAIT`, say) in one write: the
+    /// transaction's results and `next`'s reply.
+    public func transaction(
+        _ commands: [[any RESPArgument]], followedBy next: [any RESPArgument]
+    ) async throws -> (results: [RESPValue], next: RESPValue) {
+        let replies = try await pipeline(RedisTransaction.wrap(commands) + [next])
+        return (try RedisTransaction.results(replies.dropLast()), replies[replies.count - 1])
+    }
+
     /// Sends commands in one write like `pipeline`, for callers that need every
     /// one to succeed: the first error reply throws `RedisError.server`.
     public func pipelineExpectingSuccess(_ commands: [[any RESPArgument]]) async throws -> [RESPValue] {

@@ -10,12 +10,21 @@ public struct RedisConfiguration: Sendable, Hashable {
     /// Longest wait for one reply; past it the connection is dropped.
     public var commandTimeout: Duration
     public var backoff: RedisBackoff
+    /// With sentinels, `host`/`port` are not used: the master is asked of the
+    /// sentinels before every connect (`RedisMasterLocator`). `nil`: connect to
+    /// `host:port` directly.
+    public var sentinel: RedisSentinelConfiguration?
+    /// `WAIT` after the cluster's accept points (`redis.wait_replicas`); `nil`: none.
+    public var replicaWait: RedisReplicaWait?
 
     public init(
         host: String = "127.0.0.1", port: Int = 6379, username: String? = nil, password: String? = nil,
         database: Int = 0, connectTimeout: Duration = .seconds(2), commandTimeout: Duration = .seconds(2),
-        backoff: RedisBackoff = RedisBackoff()
+        backoff: RedisBackoff = RedisBackoff(), sentinel: RedisSentinelConfiguration? = nil,
+        replicaWait: RedisReplicaWait? = nil
     ) {
+        self.sentinel = sentinel
+        self.replicaWait = replicaWait
         self.host = host
         self.port = port
         self.username = username
@@ -27,7 +36,10 @@ public struct RedisConfiguration: Sendable, Hashable {
     }
 
     /// `host:port`, for logs (never the password).
-    public var address: String { "\(host):\(port)" }
+    public var address: String {
+        guard let sentinel else { return "\(host):\(port)" }
+        return "sentinel:\(sentinel.masterName)@" + sentinel.sentinels.map(\.description).joined(separator: ",")
+    }
 }
 
 /// Reconnect delays: `initial × factor^attempt`, capped, with ±`jitter` (as

@@ -17,11 +17,41 @@ public final class RedisConnection: Sendable {
         self.outbox = RedisWriteCoalescer(channel: channel)
     }
 
-    /// Connects, then authenticates and selects the database.
+    /// Connects, then authenticates and selects the database. With sentinels
+    /// (`configuration.sentinel`) it first asks them for the master (through
+    /// `locator`, which remembers which sentinel answered; a fresh one when
+    /// `nil`), and after the handshake checks with `ROLE` that the server is the
+    /// master, else closes and throws `RedisError.notMaster`.
     public static func connect(
         _ configuration: RedisConfiguration,
         onPush: (@Sendable (RESPValue) -> Void)? = nil,
-        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        locator: RedisMasterLocator? = nil
+    ) async throws -> RedisConnection {
+        guard let sentinel = configuration.sentinel else {
+            return try await open(configuration, onPush: onPush, eventLoopGroup: eventLoopGroup)
+        }
+        let master = try await (locator ?? RedisMasterLocator(configuration: sentinel))
+            .locate(timeouts: configuration, eventLoopGroup: eventLoopGroup)
+        var direct = configuration
+        direct.host = master.host
+        direct.port = master.port
+        let connection = try await open(direct, onPush: onPush, eventLoopGroup: eventLoopGroup)
+        do {
+            guard RedisSentinelReply.isMaster(try await connection.send(["ROLE"])) else {
+                throw RedisError.notMaster(master.description)
+            }
+        } catch {
+            connection.close()
+            throw error
+        }
+        return connection
+    }
+
+    /// Connects to `configuration.host:port` (never through sentinels), then
+    /// authenticates and selects the database.
+    static func open(
+        _ configuration: RedisConfiguration, onPush: (@Sendable (RESPValue) -> Void)?, eventLoopGroup: any EventLoopGroup
     ) async throws -> RedisConnection {
         let channel = try await ClientBootstrap(group: eventLoopGroup)
             .connectTimeout(.nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
@@ -41,6 +71,11 @@ public final class RedisConnection: Sendable {
             throw error
         }
         return connection
+    }
+
+    /// The server this connection talks to (the master a sentinel named, with sentinels).
+    public var serverAddress: RedisServerAddress {
+        RedisServerAddress(host: configuration.host, port: configuration.port)
     }
 
     private func handshake() async throws {

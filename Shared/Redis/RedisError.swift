@@ -13,6 +13,10 @@ public enum RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     case protocolError(String)
     /// AUTH or SELECT at connect time failed.
     case handshakeFailed(String)
+    /// No sentinel named a master (they are unreachable or do not know the name).
+    case masterNotFound(String)
+    /// The server a sentinel named is not (or no longer) the master (`ROLE`).
+    case notMaster(String)
     /// A reply had an unexpected shape for the helper that read it.
     case unexpectedReply(String)
 
@@ -30,6 +34,8 @@ public enum RedisError: Error, Sendable, Hashable, CustomStringConvertible {
         case .timeout: "redis command timed out"
         case .protocolError(let text): "redis protocol error: \(text)"
         case .handshakeFailed(let text): "redis handshake failed: \(text)"
+        case .masterNotFound(let text): "no redis master found through the sentinels: \(text)"
+        case .notMaster(let address): "redis at \(address) is not the master"
         case .unexpectedReply(let text): "unexpected redis reply: \(text)"
         }
     }

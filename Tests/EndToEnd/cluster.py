@@ -16,11 +16,13 @@ LAUNCHER = os.path.join(ROOT, "scripts", "trellis")
 
 
 class Cluster:
-    def __init__(self, run_dir, net, routers=2, c2s=1, bosh=2, configuration="debug"):
+    def __init__(self, run_dir, net, routers=2, c2s=1, bosh=2, configuration="debug", up_args=()):
         self.run_dir = run_dir
         self.net = net
         self.counts = {"routers": routers, "c2s": c2s, "bosh": bosh}
         self.configuration = configuration
+        # Further `scripts/trellis up` options, e.g. ("--sentinel",).
+        self.up_args = tuple(up_args)
 
     # MARK: launcher
 
@@ -33,7 +35,7 @@ class Cluster:
         self.launcher(
             "up", "--detach", "--no-install", "--no-build", "--fresh", "--net", self.net,
             "--routers", str(self.counts["routers"]), "--c2s", str(self.counts["c2s"]),
-            "--bosh", str(self.counts["bosh"]), "--configuration", self.configuration, timeout=300)
+            "--bosh", str(self.counts["bosh"]), "--configuration", self.configuration, *self.up_args, timeout=300)
 
     def down(self):
         self.launcher("down", check=False)
@@ -61,17 +63,34 @@ class Cluster:
         """Runs the build's trellisctl against this cluster's Redis (`input`: its stdin)."""
         state = self.state
         env = dict(os.environ, TRELLIS_REDIS_HOST=state["redis"]["host"],
-                   TRELLIS_REDIS_PORT=str(state["redis"]["port"]), TRELLIS_DOMAINS=state["domain"])
+                   TRELLIS_REDIS_PORT=str(state["redis"]["port"]), TRELLIS_DOMAINS=state["domain"],
+                   TRELLIS_REDIS_SENTINELS=",".join(state["redis"].get("sentinels", [])))
         binary = os.path.join(ROOT, ".build", state["build"], "trellisctl")
         return subprocess.run([binary, *args], env=env, check=check, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True, timeout=30, input=input)
 
     def redis(self, *command):
-        redis = self.state["redis"]
+        """A command on the Redis master (with sentinels: the one they name now)."""
+        host, port = self.redis_master()
+        return self.redis_at(host, port, *command)
+
+    def redis_at(self, host, port, *command, check=True):
         result = subprocess.run(
-            ["redis-cli", "-h", redis["host"], "-p", str(redis["port"]), "--raw", *command],
-            check=True, stdout=subprocess.PIPE, text=True, timeout=10)
+            ["redis-cli", "-h", host, "-p", str(port), "--raw", *command],
+            check=check, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=10)
         return result.stdout.splitlines()
+
+    def redis_master(self):
+        """(host, port) of the master: the first sentinel that answers names
+        it; without sentinels, the cluster's one Redis."""
+        redis = self.state["redis"]
+        for address in redis.get("sentinels", []):
+            host, port = address.rsplit(":", 1)
+            reply = self.redis_at(host, port, "SENTINEL", "get-master-addr-by-name", redis["sentinel_master"],
+                                  check=False)
+            if len(reply) == 2:
+                return reply[0], int(reply[1])
+        return redis["host"], redis["port"]
 
     def key(self, name):
         return self.state["redis"]["prefix"] + name

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Redis
 import Runtime
 import Testing
 
@@ -73,6 +74,36 @@ struct ConfigurationTests {
         #expect(storage.privateMaxBytes == 4096 && storage.batchSize == 8)
         #expect(storage.blockListMaxItems == 50)
         #expect(StorageConfiguration().blockListMaxItems == 1000)
+    }
+
+    @Test func sentinelKeys() async throws {
+        // Unset: direct mode, exactly as before.
+        let direct = try await load(.c2s).common.redis
+        #expect(direct.sentinels.isEmpty && direct.clientConfiguration.sentinel == nil)
+        // compose passes an empty variable when the sentinel profile is off.
+        #expect(try await load(.c2s, env: ["TRELLIS_REDIS_SENTINELS": ""]).common.redis.sentinels.isEmpty)
+        #expect(direct.clientConfiguration.replicaWait == nil)
+        let redis = try await load(.c2s, env: [
+            "TRELLIS_REDIS_SENTINELS": "127.0.0.5:26379, 127.0.0.6:26380,",
+            "TRELLIS_REDIS_SENTINEL_MASTER": "chat",
+            "TRELLIS_REDIS_WAIT_REPLICAS": "1",
+        ]).common.redis
+        #expect(redis.sentinels == [
+            RedisServerAddress(host: "127.0.0.5", port: 26379), RedisServerAddress(host: "127.0.0.6", port: 26380),
+        ])
+        let client = redis.clientConfiguration
+        #expect(client.sentinel == RedisSentinelConfiguration(sentinels: redis.sentinels, masterName: "chat"))
+        #expect(client.replicaWait == RedisReplicaWait(replicas: 1, timeout: .milliseconds(500)))
+        #expect(client.address == "sentinel:chat@127.0.0.5:26379,127.0.0.6:26380")
+        #expect(redis.description == "redis://sentinel:chat@127.0.0.5:26379,127.0.0.6:26380/0 prefix=trellis:")
+        // The file takes a JSON array.
+        let file = try await load(.router, file: #"{"redis": {"sentinels": ["s1:26379", "s2:26379"]}}"#).common.redis
+        #expect(file.sentinels.map(\.description) == ["s1:26379", "s2:26379"] && file.sentinelMaster == "trellis")
+        // A WAIT must end before the command timeout, or it would drop the connection.
+        let tooLong = await error(.router, env: [
+            "TRELLIS_REDIS_WAIT_REPLICAS": "1", "TRELLIS_REDIS_WAIT_TIMEOUT_MS": "2000",
+        ])
+        #expect(tooLong?.key == "redis.wait_timeout_ms")
     }
 
     @Test func archiveKeys() async throws {
@@ -290,6 +321,9 @@ struct ConfigurationTests {
         .init(role: .router, key: "redis.port", value: "0"),
         .init(role: .router, key: "redis.db", value: "16"),
         .init(role: .router, key: "redis.command_timeout_ms", value: "0"),
+        .init(role: .router, key: "redis.sentinels", value: "sentinel-without-port"),
+        .init(role: .router, key: "redis.wait_replicas", value: "17"),
+        .init(role: .router, key: "redis.wait_timeout_ms", value: "0"),
         .init(role: .router, key: "shutdown_grace_seconds", value: "0"),
         .init(role: .router, key: "shutdown_grace_seconds", value: "ten"),
     ]

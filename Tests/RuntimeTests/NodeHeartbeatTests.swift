@@ -4,6 +4,7 @@ import Redis
 import Runtime
 import ServiceLifecycle
 import ServiceLifecycleTestKit
+import Synchronization
 import Testing
 import TestSupport
 
@@ -71,6 +72,41 @@ struct NodeHeartbeatTests {
         }
     }
 
+    @Test func aNewConnectionAsksServicesToRegisterAgain() async throws {
+        // After a Sentinel failover the node record is usually there (it was
+        // replicated) but the last writes before the failover may not be: a new
+        // connection alone makes the gateways write back their sessions.
+        try await RedisServerFixture.with { server in
+            let client = RedisClient(
+                configuration: RedisConfiguration(
+                    host: server.host, port: server.port, backoff: RedisBackoff(initial: .milliseconds(50), maximum: .milliseconds(200))),
+                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            let recreations = NodeRecordRecreations()
+            let events = recreations.events()
+            let heartbeat = NodeHeartbeat(
+                record: NodeRecord(id: NodeID("c2s-8")!, role: .c2s, address: "127.0.3.8:5222", startedAt: 1_700_000_000),
+                redis: client, keys: ClusterKeys(prefix: "hb:"), interval: .milliseconds(100), ttl: .seconds(5),
+                readiness: Readiness(), recreations: recreations,
+                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            let published = PublishedCount()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await client.run() }
+                group.addTask { try await heartbeat.run() }
+                group.addTask { for await _ in events { published.add() } }
+                try await Self.poll("record written") {
+                    (try? await client.send("EXISTS", "hb:node:{c2s-8}"))?.int == 1
+                }
+                let generation = client.connectionGeneration
+                // The server drops every client; the record stays.
+                _ = try? await client.send("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "no")
+                try await Self.poll("reconnected") { client.isConnected && client.connectionGeneration > generation }
+                try await Self.poll("services told to register again") { published.value == 1 }
+                #expect(try await client.send("EXISTS", "hb:node:{c2s-8}").int == 1)
+                group.cancelAll()
+            }
+        }
+    }
+
     @Test func aDeadNodesRecordExpires() async throws {
         try await RedisServerFixture.with { server in
             let client = RedisClient(configuration: RedisConfiguration(host: server.host, port: server.port),
@@ -101,4 +137,11 @@ struct NodeHeartbeatTests {
             group.cancelAll()
         }
     }
+}
+
+/// How many recreation events a test saw.
+final class PublishedCount: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
+    func add() { count.withLock { $0 += 1 } }
 }

@@ -49,6 +49,7 @@ public final class NodeHeartbeat: Service, Sendable {
         var written = false
         var beats = 0
         var reported: Set<ClusterSettingsCheck.Drift> = []
+        var generation = redis.connectionGeneration
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 if let settingsCheck, beats % Self.settingsCheckBeats == 0 {
@@ -62,11 +63,19 @@ public final class NodeHeartbeat: Service, Sendable {
                     reported = Set(drifts)
                 }
                 beats += 1
+                let connected = redis.connectionGeneration
                 let existed = try await beat()
                 if written && !existed {
                     logger.notice("node record was gone; telling services to register again")
                     recreations.publish()
+                } else if written && connected != generation {
+                    // A new connection may be to another server: a replica
+                    // promoted by Sentinel that missed the last writes before
+                    // the failover. Whatever is missing is written back.
+                    logger.notice("redis connection is new; telling services to register again")
+                    recreations.publish()
                 }
+                generation = connected
                 written = true
                 if failing { logger.info("node record restored in redis") }
                 failing = false

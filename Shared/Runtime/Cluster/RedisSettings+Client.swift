@@ -5,6 +5,11 @@ extension RedisSettings {
     public var clientConfiguration: RedisConfiguration {
         RedisConfiguration(
             host: host, port: port, username: username, password: password, database: database,
-            commandTimeout: .milliseconds(commandTimeoutMilliseconds))
+            commandTimeout: .milliseconds(commandTimeoutMilliseconds),
+            sentinel: sentinels.isEmpty
+                ? nil
+                : RedisSentinelConfiguration(sentinels: sentinels, masterName: sentinelMaster, password: sentinelPassword),
+            replicaWait: waitReplicas == 0
+                ? nil : RedisReplicaWait(replicas: waitReplicas, timeout: .milliseconds(waitTimeoutMilliseconds)))
     }
 }

@@ -1,4 +1,5 @@
 import Logging
+import Redis
 
 /// Keys (file key ↔ environment variable; see docs/configuration.md):
 ///
@@ -10,6 +11,9 @@ import Logging
 /// - `admin.host`, `admin.port`: default 127.0.0.1 and a port per role (9101–9104).
 /// - `redis.host`, `redis.port`, `redis.username`, `redis.password`, `redis.db` (0…15),
 ///   `redis.prefix`, `redis.command_timeout_ms` (1…600000).
+/// - `redis.sentinels` (comma-separated `host:port`; empty: direct mode),
+///   `redis.sentinel_master` (default `trellis`), `redis.sentinel_password`.
+/// - `redis.wait_replicas` (0…16, default 0), `redis.wait_timeout_ms` (1…60000, default 500).
 /// - `storage.request_timeout_ms` (100…600000, default 5000).
 /// - `shutdown_grace_seconds` (1…600, default 10).
 /// - `heartbeat.interval_ms` (100…60000, default 1000), `heartbeat.ttl_ms`
@@ -39,7 +43,21 @@ extension CommonConfiguration {
             database: try source.int("redis.db", default: defaults.redis.database, in: 0...15),
             keyPrefix: try source.string("redis.prefix", default: defaults.redis.keyPrefix),
             commandTimeoutMilliseconds: try source.int(
-                "redis.command_timeout_ms", default: defaults.redis.commandTimeoutMilliseconds, in: 1...600_000))
+                "redis.command_timeout_ms", default: defaults.redis.commandTimeoutMilliseconds, in: 1...600_000),
+            sentinels: try Self.sentinelAddresses(source.stringList("redis.sentinels", default: [])),
+            sentinelMaster: try source.string("redis.sentinel_master", default: defaults.redis.sentinelMaster),
+            sentinelPassword: try source.string("redis.sentinel_password"),
+            waitReplicas: try source.int("redis.wait_replicas", default: defaults.redis.waitReplicas, in: 0...16),
+            waitTimeoutMilliseconds: try source.int(
+                "redis.wait_timeout_ms", default: defaults.redis.waitTimeoutMilliseconds, in: 1...60_000))
+        // A WAIT blocks the shared connection; a reply later than the command
+        // timeout would drop it.
+        guard redis.waitReplicas == 0 || redis.waitTimeoutMilliseconds < redis.commandTimeoutMilliseconds else {
+            throw .invalid(
+                key: "redis.wait_timeout_ms",
+                expected: "less than redis.command_timeout_ms (\(redis.commandTimeoutMilliseconds))",
+                got: String(redis.waitTimeoutMilliseconds))
+        }
         storageRequestTimeoutMilliseconds = try source.int(
             "storage.request_timeout_ms", default: defaults.storageRequestTimeoutMilliseconds, in: 100...600_000)
         shutdownGraceSeconds = try source.int(
@@ -54,6 +72,17 @@ extension CommonConfiguration {
                 got: String(nodeTTLMilliseconds))
         }
         refuseConfigurationDrift = try source.bool("cluster.refuse_config_drift", default: false)
+    }
+
+    static func sentinelAddresses(_ texts: [String]) throws(ConfigurationError) -> [RedisServerAddress] {
+        var addresses: [RedisServerAddress] = []
+        for text in texts {
+            guard let address = RedisServerAddress(parsing: text) else {
+                throw .invalid(key: "redis.sentinels", expected: "host:port of each sentinel", got: text)
+            }
+            addresses.append(address)
+        }
+        return addresses
     }
 
     static func validateNodeID(_ id: String) throws(ConfigurationError) {

@@ -1,4 +1,5 @@
 import Logging
+import Redis
 
 /// Settings every Trellis process reads, whatever its role.
 public struct CommonConfiguration: Sendable, Equatable {
@@ -88,13 +89,30 @@ public struct RedisSettings: Sendable, Equatable {
     /// Prepended to every key this cluster uses.
     public var keyPrefix: String
     public var commandTimeoutMilliseconds: Int
+    /// Redis Sentinel addresses (`host:port`); empty: connect to `host:port` directly.
+    public var sentinels: [RedisServerAddress]
+    /// The name the sentinels monitor the master under.
+    public var sentinelMaster: String
+    /// The sentinels' own password (`requirepass` in their config), if any.
+    public var sentinelPassword: String?
+    /// Replicas that must have an accepted stanza (`WAIT`); 0: do not wait.
+    public var waitReplicas: Int
+    /// How long that `WAIT` may block.
+    public var waitTimeoutMilliseconds: Int
 
     public init(
         host: String = "127.0.0.1", port: Int = 6379,
         username: String? = nil, password: String? = nil,
         database: Int = 0, keyPrefix: String = "trellis:",
-        commandTimeoutMilliseconds: Int = 2_000
+        commandTimeoutMilliseconds: Int = 2_000,
+        sentinels: [RedisServerAddress] = [], sentinelMaster: String = "trellis", sentinelPassword: String? = nil,
+        waitReplicas: Int = 0, waitTimeoutMilliseconds: Int = 500
     ) {
+        self.waitReplicas = waitReplicas
+        self.waitTimeoutMilliseconds = waitTimeoutMilliseconds
+        self.sentinels = sentinels
+        self.sentinelMaster = sentinelMaster
+        self.sentinelPassword = sentinelPassword
         self.host = host
         self.port = port
         self.username = username
@@ -108,6 +126,9 @@ public struct RedisSettings: Sendable, Equatable {
 extension RedisSettings: CustomStringConvertible {
     /// Never shows the password.
     public var description: String {
-        "redis://\(username.map { "\($0)@" } ?? "")\(host):\(port)/\(database) prefix=\(keyPrefix)"
+        let server = sentinels.isEmpty
+            ? "\(host):\(port)"
+            : "sentinel:\(sentinelMaster)@" + sentinels.map(\.description).joined(separator: ",")
+        return "redis://\(username.map { "\($0)@" } ?? "")\(server)/\(database) prefix=\(keyPrefix)"
     }
 }

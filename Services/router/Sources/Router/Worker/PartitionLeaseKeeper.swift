@@ -90,6 +90,13 @@ final class PartitionLeaseKeeper: Sendable {
         unclaimed.withLock { _ = $0.insert(partition) }
     }
 
+    /// Every held partition must be claimed again before new entries are read
+    /// (the connection to Redis dropped mid-batch).
+    func markHeldUnclaimed() {
+        let held = state.withLock { Set($0.held.keys) }
+        unclaimed.withLock { $0.formUnion(held) }
+    }
+
     /// Gives every held lease back (graceful shutdown), so the others take over at once.
     func releaseAll() async {
         let held = state.withLock { Array($0.held.keys) }

@@ -8,6 +8,8 @@ enum RouterMetrics {
     static let deliveries = Counter(label: "router.deliveries")
     /// Entries left pending because part of the cluster was away (routed again later).
     static let retries = Counter(label: "router.retries")
+    /// A `WAIT` after a commit timed out short of `redis.wait_replicas`.
+    static let replicaWaitShortfalls = Counter(label: "redis.wait.shortfalls")
     /// Time to route one entry and commit its deliveries.
     static let routeTime = Timer(label: "router.route.duration")
     /// Partitions this router holds.

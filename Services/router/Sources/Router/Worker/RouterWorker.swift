@@ -106,6 +106,10 @@ public final class RouterWorker: Service, Sendable {
             } catch {
                 if Task.isCancelled || Task.isShuttingDownGracefully { break }
                 groupsReady = false
+                // A batch may have been read and not committed (or its commit
+                // lost in a Sentinel failover): its entries are still pending
+                // for this router, so claim them before reading new ones.
+                leases.markHeldUnclaimed()
                 logger.warning("routing paused: redis unavailable", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: .milliseconds(500))
             }
@@ -257,7 +261,14 @@ public final class RouterWorker: Service, Sendable {
         let ids = batch.ids.map { $0 as any RESPArgument }
         commands.append(["XACK", stream, Self.group] + ids)
         commands.append(["XDEL", stream] + ids)
-        _ = try await redis.transaction(commands)
+        if let replicaWait = redis.configuration.replicaWait {
+            // The commit and the WAIT in one write: the deliveries and the
+            // acknowledgement are on the replicas before the next batch.
+            let (_, waited) = try await redis.transaction(commands, followedBy: replicaWait.command)
+            if !replicaWait.isSatisfied(by: waited) { RouterMetrics.replicaWaitShortfalls.increment() }
+        } else {
+            _ = try await redis.transaction(commands)
+        }
         let now = ContinuousClock.now
         RouterMetrics.entries.increment(by: batch.ids.count)
         RouterMetrics.deliveries.increment(by: batch.outboxes.reduce(0) { $0 + $1.outgoing.count })
