@@ -20,7 +20,11 @@ struct AccountCacheInvalidationTests {
         (try await context.read(sessionsOf: [alice], blockListsOf: []).sessions[alice] ?? [:]).mapValues(\.node)
     }
 
-    @Test func aSessionThatMovedOrEndedIsNeverServedAfterItsNotification() async throws {
+    /// A Redis-only stack with the invalidation running, once its probe proved
+    /// the notifications, and a routing context reading through the cache.
+    func withListeningCache(
+        _ body: (StorageStack, AccountCache, ClusterRoutingContext) async throws -> Void
+    ) async throws {
         try await StorageStack.with(storage: false) { stack in
             let cache = AccountCache()
             let invalidation = AccountCacheInvalidation(
@@ -28,12 +32,18 @@ struct AccountCacheInvalidationTests {
             let listening = Task { try await invalidation.run() }
             defer { listening.cancel() }
             try await waitUntil("the probe proved the notifications") { cache.isEnabled }
-            let events = try await stack.redis.send("CONFIG", "GET", "notify-keyspace-events").array?[1].string ?? ""
-            #expect(Set("Khs$gxe").isSubset(of: Set(events)) || events.contains("A"))
-
             let context = ClusterRoutingContext(
                 domains: ["example.com"], redis: stack.redis, keys: stack.keys, node: NodeID("router-test")!,
                 storage: stack.client, cache: cache)
+            try await body(stack, cache, context)
+        }
+    }
+
+    @Test func aSessionThatMovedOrEndedIsNeverServedAfterItsNotification() async throws {
+        try await withListeningCache { stack, cache, context in
+            let events = try await stack.redis.send("CONFIG", "GET", "notify-keyspace-events").array?[1].string ?? ""
+            #expect(Set("Khs$gxe").isSubset(of: Set(events)) || events.contains("A"))
+
             let onA = SessionRegistry(redis: stack.redis, keys: stack.keys, node: NodeID("c2s-a")!)
             let onB = SessionRegistry(redis: stack.redis, keys: stack.keys, node: NodeID("c2s-b")!)
 
@@ -65,16 +75,7 @@ struct AccountCacheInvalidationTests {
     }
 
     @Test func nothingIsServedWhileTheSubscriptionIsDown() async throws {
-        try await StorageStack.with(storage: false) { stack in
-            let cache = AccountCache()
-            let invalidation = AccountCacheInvalidation(
-                redis: stack.redis, keys: stack.keys, cache: cache, node: NodeID("router-test")!, logger: StorageStack.logger)
-            let listening = Task { try await invalidation.run() }
-            defer { listening.cancel() }
-            try await waitUntil("the cache is on") { cache.isEnabled }
-            let context = ClusterRoutingContext(
-                domains: ["example.com"], redis: stack.redis, keys: stack.keys, node: NodeID("router-test")!,
-                storage: stack.client, cache: cache)
+        try await withListeningCache { stack, cache, context in
             _ = try await SessionRegistry(redis: stack.redis, keys: stack.keys, node: NodeID("c2s-a")!)
                 .bind(phone, record: SessionRecord(node: "c2s-a", session: "s1", available: true), maxResources: 10)
             try await waitUntil("alice is kept") {

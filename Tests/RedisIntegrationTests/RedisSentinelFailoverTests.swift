@@ -20,25 +20,6 @@ struct RedisSentinelFailoverTests {
             sentinel: RedisSentinelConfiguration(sentinels: sentinels, masterName: RedisSentinelFixture.masterName))
     }
 
-    static func withSentinelClient<T: Sendable>(
-        _ configuration: RedisConfiguration, _ body: @escaping @Sendable (RedisClient) async throws -> T
-    ) async throws -> T {
-        let client = RedisClient(configuration: configuration, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await client.run()
-                return nil
-            }
-            try await waitUntil("client connected") { client.isConnected }
-            group.addTask { try await body(client) }
-            defer { group.cancelAll() }
-            while let result = try await group.next() {
-                if let result { return result }
-            }
-            fatalError("unreachable")
-        }
-    }
-
     /// Connection states as they come, collected by a task of their own.
     final class StateLog: Sendable {
         private let seen = Mutex<[RedisConnectionState]>([])
@@ -60,7 +41,7 @@ struct RedisSentinelFailoverTests {
 
     @Test func findsTheMasterAndFollowsAFailover() async throws {
         try await RedisSentinelFixture.with { topology in
-            try await Self.withSentinelClient(Self.configuration(topology, deadSentinelFirst: true)) { client in
+            try await withClient(Self.configuration(topology, deadSentinelFirst: true)) { client in
                 #expect(try await Self.serverPort(client) == topology.master.port)
                 let key = uniquePrefix() + "k"
                 _ = try await client.send("SET", key, "before")

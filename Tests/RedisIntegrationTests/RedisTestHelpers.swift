@@ -14,6 +14,14 @@ func withClient<T: Sendable>(
         host: server.host, port: server.port, username: username, password: password ?? server.password,
         database: database, commandTimeout: commandTimeout,
         backoff: RedisBackoff(initial: .milliseconds(50), maximum: .milliseconds(300)))
+    return try await withClient(configuration, body)
+}
+
+/// Runs `body` with a `RedisClient` of `configuration` once it connected, its
+/// `run()` loop in a child task that is cancelled afterwards.
+func withClient<T: Sendable>(
+    _ configuration: RedisConfiguration, _ body: @escaping @Sendable (RedisClient) async throws -> T
+) async throws -> T {
     let client = RedisClient(configuration: configuration, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
     return try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask {
