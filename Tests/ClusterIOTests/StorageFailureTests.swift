@@ -23,18 +23,18 @@ struct StorageFailureTests {
                 #expect(error.isTemporary)
                 #expect(error.stanzaError.condition == .resourceConstraint && error.stanzaError.type == .wait)
             }
-            let elapsed = ContinuousClock.now - started
-            #expect(elapsed >= .milliseconds(400) && elapsed < .seconds(3))
+            // Not before the timeout (how long after it depends on the machine's load).
+            #expect(ContinuousClock.now - started >= .milliseconds(400))
             // The request is still in the stream for storage to find.
             #expect(try await stack.redis.send("XLEN", stack.keys.storageRequests).int == 1)
         }
     }
 
-    @Test func redisDownFailsAtOnce() async throws {
+    // `unavailable`, not `timeout`: the client did not wait for an answer.
+    @Test(.timeLimit(.minutes(1))) func redisDownFailsAtOnce() async throws {
         try await StorageStack.with(timeout: .seconds(5), storage: false) { stack in
             stack.server.kill()
             try await waitUntil("client notices") { !stack.redis.isConnected }
-            let started = ContinuousClock.now
             await #expect(throws: StorageClientError.self) { try await stack.client.listAccounts() }
             do {
                 _ = try await stack.client.listAccounts()
@@ -42,7 +42,6 @@ struct StorageFailureTests {
                 guard case .unavailable = error else { Issue.record("expected unavailable, got \(error)"); return }
                 #expect(error.stanzaError.type == .wait)
             }
-            #expect(ContinuousClock.now - started < .seconds(1))
         }
     }
 

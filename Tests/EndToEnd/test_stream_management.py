@@ -26,13 +26,6 @@ async def sender_and_managed(cluster, name, **kwargs):
     bob = await ManagedClient(bob_jid, pw, **kwargs).login(cluster, c2s_index=0)
     try:
         await bob.wait_enabled()
-        # bob's initial presence is in the registry before the scenario starts:
-        # a subscription request routed before it waits for bob's next login
-        # when it races the initial presence (docs/routing.md, "A known race").
-        record = cluster.key(f"sessions:{{{bob.boundjid.bare}}}")
-        await asyncio.to_thread(
-            wait_for, lambda: '"available":true' in "".join(cluster.redis("HGET", record, bob.boundjid.resource)),
-            10, what="bob available in the registry")
         yield alice, bob
     finally:
         await bob.close()

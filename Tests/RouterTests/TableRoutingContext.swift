@@ -27,7 +27,16 @@ final class TableRoutingContext: RoutingContext, Sendable {
         var archiving = true
         var archivePage = ArchivePage(messages: [], complete: true, count: 0, firstIndex: 0)
         var archiveFailure: String?
+        var subscriptionOutcome: SubscriptionOutcome?
+        var loginWhileStorageAnswers: String?
     }
+
+    /// What `subscription.apply` answers, whatever the request.
+    func answerSubscriptions(_ outcome: SubscriptionOutcome) { tables.withLock { $0.subscriptionOutcome = outcome } }
+
+    /// Makes the session `jid` (full) available when storage is next asked
+    /// anything: a login routed on another partition meanwhile.
+    func logInWhileStorageAnswers(_ jid: String) { tables.withLock { $0.loginWhileStorageAnswers = jid } }
 
     func setArchiving(_ on: Bool) { tables.withLock { $0.archiving = on } }
 
@@ -114,6 +123,12 @@ final class TableRoutingContext: RoutingContext, Sendable {
         try tables.withLock { tables in
             tables.requests.append((operation, arguments, requestID))
             if tables.storageDown { throw StorageCallError.timedOut }
+            if let login = tables.loginWhileStorageAnswers.flatMap({ try? JID($0) }), let resource = login.resourcepart {
+                tables.loginWhileStorageAnswers = nil
+                tables.sessions[login.bare.description, default: [:]][resource] = SessionRecord(
+                    node: "c2s-2", session: "s-\(login)", priority: 0, available: true, interested: true,
+                    presence: "<presence from='\(login)'/>")
+            }
             let user = arguments["user"] ?? ""
             switch operation {
             case .offlineStore:
@@ -134,6 +149,11 @@ final class TableRoutingContext: RoutingContext, Sendable {
             case .archiveQuery:
                 if let failure = tables.archiveFailure { return .failure(id: requestID, condition: failure) }
                 return .success(id: requestID, result: tables.archivePage.result)
+            case .subscriptionApply:
+                guard let outcome = tables.subscriptionOutcome else {
+                    return .failure(id: requestID, condition: "feature-not-implemented")
+                }
+                return .success(id: requestID, result: outcome.result)
             case .archiveMetadata:
                 var result: [String: StorageValue] = [:]
                 result["first"] = tables.archivePage.messages.first?.storageValue

@@ -90,7 +90,9 @@ struct ServiceRunnerTests {
       }
     }
 
-    @Test func overrunningTheGracePeriodIsAnError() async throws {
+    // The stubborn service never stops: without the grace period enforced
+    // this would hang, which the time limit turns into a failure.
+    @Test(.timeLimit(.minutes(1))) func overrunningTheGracePeriodIsAnError() async throws {
         let lines = LineRecorder()
         let context = Self.context(grace: 1, lines: lines)
         await testGracefulShutdown { trigger in
@@ -104,11 +106,9 @@ struct ServiceRunnerTests {
                     }
                 }
                 _ = try? await Self.adminPort(in: lines)
-                let start = ContinuousClock.now
                 trigger.triggerGracefulShutdown()
                 let error = await group.next() ?? nil
                 #expect(error is TrellisProcessError, "\(String(describing: error))")
-                #expect(ContinuousClock.now - start < .seconds(4))
             }
         }
     }

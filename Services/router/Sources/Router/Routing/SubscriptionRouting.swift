@@ -27,7 +27,10 @@ extension RoutingPass {
             return
         }
         for push in outcome.pushes { await pushRoster(push) }
-        let contactSessions = await sessions(of: contact).filter { $0.value.available }.sorted { $0.key < $1.key }
+        var contactSessions = await sessions(of: contact).filter { $0.value.available }.sorted { $0.key < $1.key }
+        if type == .subscribe, outcome.deliver, contactSessions.isEmpty {
+            contactSessions = await sessionsAvailableAfterStoringRequest(of: contact)
+        }
         if outcome.deliver {
             deliver(request, to: contact, sessions: contactSessions)
             switch type {
@@ -56,6 +59,21 @@ extension RoutingPass {
             deliver(subscribed, to: sender.bare, sessions: own)
             await sendPresences(of: contact)
         }
+    }
+
+    /// §3.1.3: a request for a contact with no available session is kept
+    /// pending, and storage flags it (`waiting:{bare}`) before it answers; the
+    /// contact's next initial presence delivers it. An initial presence routed
+    /// meanwhile on the contact's own partition may have checked the flag just
+    /// before storage set it, so this reads the registry again, past the
+    /// batch's lookups and the account cache: the gateway marked that session
+    /// available before it queued the presence, so the session shows here, and
+    /// the request goes to it. A request that the login delivers too arrives
+    /// twice, which clients take as one.
+    func sessionsAvailableAfterStoringRequest(of contact: JID) async -> [(String, SessionRecord)] {
+        guard let fresh = try? await context.sessions(of: contact.bare) else { return [] }
+        lookups.store(AccountReads(sessions: [contact.bare: fresh]))
+        return fresh.filter { $0.value.available }.sorted { $0.key < $1.key }
     }
 
     /// Unavailable presence from each available session of `user` to the
