@@ -16,7 +16,11 @@ public struct RouteEntry: Sendable, Hashable {
     public var sender: JID
     /// The gateway node that holds the sender's session: error replies go there.
     public var senderNode: String
-    public var stanza: XMLElement
+    /// The stanza; constant, because `addressee` is parsed from its `to`.
+    public let stanza: XMLElement
+    /// The stanza's `to`, parsed once for the whole pass (RFC 7622): absent,
+    /// a JID, or malformed.
+    public let addressee: Addressee
     /// Set when a gateway could not write this stanza to the session of this
     /// full JID (it had gone): RFC 6121 §8.5.3.2 applies.
     public var undelivered: JID?
@@ -34,6 +38,7 @@ public struct RouteEntry: Sendable, Hashable {
         self.sender = sender
         self.senderNode = senderNode
         self.stanza = stanza
+        self.addressee = Addressee(stanza[attribute: "to"])
         self.undelivered = undelivered
         self.initialPresence = initialPresence
     }
@@ -54,7 +59,7 @@ public struct RouteEntry: Sendable, Hashable {
     /// no `to`), and the sender when the entry does not name its gateway.
     func usersToLookUp(domains: Set<String>) -> [JID] {
         var users: [JID] = []
-        if stanza[attribute: "to"] == nil {
+        if case .absent = addressee {
             users.append(sender.bare)
         } else if let addressee = localAddressee(domains: domains) {
             users.append(addressee)
@@ -75,9 +80,9 @@ public struct RouteEntry: Sendable, Hashable {
     /// The JID the stanza's `to` names (full or bare), when this cluster
     /// serves its account.
     private func localAddressee(domains: Set<String>) -> JID? {
-        guard let to = stanza[attribute: "to"], let target = try? JID(to), target.localpart != nil,
-            domains.contains(target.domainpart)
-        else { return nil }
+        guard case .jid(let target) = addressee, target.localpart != nil, domains.contains(target.domainpart) else {
+            return nil
+        }
         return target
     }
 
@@ -85,5 +90,24 @@ public struct RouteEntry: Sendable, Hashable {
     /// the same sender may have written (an unavailable broadcast).
     var readsDirectedPresence: Bool {
         stanza.name == "presence" && stanza[attribute: "type"] == "unavailable" && stanza[attribute: "to"] == nil
+    }
+}
+
+extension RouteEntry {
+    /// What a stanza's `to` attribute names.
+    public enum Addressee: Sendable, Hashable {
+        /// No `to`: the sender's own account (RFC 6120 §8.1.1.1).
+        case absent
+        case jid(JID)
+        /// A `to` that is not a JID (RFC 6120 §8.3.3.8, `jid-malformed`).
+        case malformed
+
+        init(_ to: String?) {
+            guard let to else {
+                self = .absent
+                return
+            }
+            self = (try? JID(to)).map(Addressee.jid) ?? .malformed
+        }
     }
 }

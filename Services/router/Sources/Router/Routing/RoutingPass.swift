@@ -110,8 +110,9 @@ public struct RoutingPass: Sendable {
 }
 
 extension JID {
-    /// This JID's bare part with `resource`.
+    /// This JID's bare part with `resource` (only the resource is normalised:
+    /// the rest already is).
     func with(resource: String) throws -> JID {
-        try JID(localpart: localpart, domainpart: domainpart, resourcepart: resource)
+        try bare.withResource(resource)
     }
 }

@@ -17,14 +17,14 @@ extension RoutingPass {
         await resolveSenderNode()
         // RFC 6120 §8.1.1.1: no `to` means the sender's own account.
         let target: JID
-        if let to = stanza[attribute: "to"] {
-            guard let parsed = try? JID(to) else {
-                bounce(StanzaError(.jidMalformed))
-                return
-            }
+        switch entry.addressee {
+        case .jid(let parsed):
             target = parsed
-        } else {
+        case .absent:
             target = sender.bare
+        case .malformed:
+            bounce(StanzaError(.jidMalformed))
+            return
         }
         // XEP-0191 §3.3: what the user addresses to a JID they blocked goes nowhere.
         if await stopsAtSendersBlockList(to: target) { return }
