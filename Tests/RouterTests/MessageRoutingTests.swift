@@ -15,6 +15,17 @@ struct MessageRoutingTests {
         #expect(pass.outbox.stanzas(to: "juliet@example.com/balcony").first?[attribute: "from"] == "romeo@example.com/orchard")
     }
 
+    @Test func aMalformedAddressIsBouncedAsJIDMalformedAndReadsNoSessions() async throws {
+        let context = TableRoutingContext()
+        context.bind("romeo@example.com/orchard", node: "c2s-1")
+        let pass = try await route("<message to='juliet@@example.com' type='chat'><body>hi</body></message>", from: "romeo@example.com/orchard", in: context)
+        let replies = pass.outbox.stanzas(to: "romeo@example.com/orchard")
+        #expect(replies.count == 1)
+        #expect(replies.first?[attribute: "type"] == "error")
+        #expect(replies.first?.firstChild(named: "error", namespace: XMPPNamespace.client)?.firstChild(named: "jid-malformed", namespace: XMPPNamespace.stanzas) != nil)
+        #expect(pass.entry.usersToLookUp(domains: context.domains).allSatisfy { $0.localpart == "romeo" })
+    }
+
     @Test func chatToABareJIDGoesToEveryResourceOfHighestPriority() async throws {
         let context = TableRoutingContext()
         context.bind("juliet@example.com/a", node: "c2s-1", priority: 1)
