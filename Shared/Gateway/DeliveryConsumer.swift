@@ -1,6 +1,7 @@
 import Cluster
 import Logging
 import Redis
+import Runtime
 import ServiceLifecycle
 import XMPPCore
 
@@ -9,6 +10,11 @@ import XMPPCore
 /// done, and deletes it. A delivery for a session that is no longer here goes back to the
 /// routers (field `undelivered`), which apply RFC 6121 §8.5.3 (another
 /// resource, offline storage, or an error).
+///
+/// The consumer runs on the event loop of its Redis connection
+/// (`EventLoopTaskExecutor`), like a router shard: a read's reply resumes it
+/// on that thread, and so do the writes to sessions whose connections share
+/// the loop; nothing on the delivery path hops through the concurrency pool.
 public final class DeliveryConsumer: Service, Sendable {
     static let group = "gateway"
 
@@ -40,26 +46,28 @@ public final class DeliveryConsumer: Service, Sendable {
                 try await redis.xgroupCreate(key, group: Self.group, startAt: "0")
                 try await cancelWhenGracefulShutdown {
                     try await self.redis.withDedicatedConnection { connection in
-                        // Entries read but not acknowledged before a Redis drop come first.
-                        var cursor = "0"
-                        // What was written to the clients is acknowledged and
-                        // deleted in the same round trip as the next read, so the
-                        // stream only ever holds what was not written yet (what the
-                        // sweeper hands back if this node dies).
-                        var acknowledge: [[any RESPArgument]] = []
-                        while !Task.isCancelled {
-                            let batches = try await connection.xreadgroup(
-                                after: acknowledge, group: Self.group, consumer: self.node.rawValue,
-                                streams: [(key, cursor)], count: self.batchSize, block: .seconds(1))
-                            acknowledge = []
-                            let entries = batches.flatMap(\.entries)
-                            if cursor == "0" && entries.isEmpty { cursor = ">" }
-                            guard !entries.isEmpty else { continue }
-                            await self.dispatch(entries)
-                            let ids = entries.map { $0.id as any RESPArgument }
-                            acknowledge = [["XACK", key, Self.group] + ids, ["XDEL", key] + ids]
+                        try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
+                            // Entries read but not acknowledged before a Redis drop come first.
+                            var cursor = "0"
+                            // What was written to the clients is acknowledged and
+                            // deleted in the same round trip as the next read, so the
+                            // stream only ever holds what was not written yet (what the
+                            // sweeper hands back if this node dies).
+                            var acknowledge: [[any RESPArgument]] = []
+                            while !Task.isCancelled {
+                                let batches = try await connection.xreadgroup(
+                                    after: acknowledge, group: Self.group, consumer: self.node.rawValue,
+                                    streams: [(key, cursor)], count: self.batchSize, block: .seconds(1))
+                                acknowledge = []
+                                let entries = batches.flatMap(\.entries)
+                                if cursor == "0" && entries.isEmpty { cursor = ">" }
+                                guard !entries.isEmpty else { continue }
+                                await self.dispatch(entries)
+                                let ids = entries.map { $0.id as any RESPArgument }
+                                acknowledge = [["XACK", key, Self.group] + ids, ["XDEL", key] + ids]
+                            }
+                            if !acknowledge.isEmpty { _ = try await connection.transaction(acknowledge) }
                         }
-                        if !acknowledge.isEmpty { _ = try await connection.transaction(acknowledge) }
                     }
                 }
             } catch is CancellationError {

@@ -30,25 +30,32 @@ public struct OutboundWriter: Sendable {
     /// unread output is within the bound; returns whether it ran. Writes from
     /// one caller run in the order they were asked for.
     public func write(_ write: @escaping @Sendable (any Channel) -> Void) async -> Bool {
-        (try? await submit(write).get()) ?? false
+        // Already on the channel's loop (a session task, or the delivery
+        // consumer on the loop it shares): write now instead of queueing a
+        // task. This caller's earlier writes are done (it awaited them); a
+        // write another caller has queued and is still waiting for is not
+        // ordered with this one either way.
+        if channel.eventLoop.inEventLoop { return attempt(write) }
+        return (try? await submit(write).get()) ?? false
     }
 
     /// As `write`, returning the event loop's answer: for callers that must
     /// queue the write in order under a lock of their own.
     public func submit(_ write: @escaping @Sendable (any Channel) -> Void) -> EventLoopFuture<Bool> {
-        let channel = self.channel
-        let limit = maxBufferedBytes
-        let closing = self.closing
-        return channel.eventLoop.submit {
-            guard channel.isActive, !closing.value else { return false }
-            if let buffered = try? channel.syncOptions?.getOption(.bufferedWritableBytes), buffered > limit {
-                closing.value = true
-                GatewayMetrics.slowReadersClosed.increment()
-                channel.close(promise: nil)
-                return false
-            }
-            write(channel)
-            return true
+        channel.eventLoop.submit { attempt(write) }
+    }
+
+    /// Runs `write` unless the connection is closed or closing, or its unread
+    /// output is over the bound (then it closes it). On the event loop.
+    private func attempt(_ write: (any Channel) -> Void) -> Bool {
+        guard channel.isActive, !closing.value else { return false }
+        if let buffered = try? channel.syncOptions?.getOption(.bufferedWritableBytes), buffered > maxBufferedBytes {
+            closing.value = true
+            GatewayMetrics.slowReadersClosed.increment()
+            channel.close(promise: nil)
+            return false
         }
+        write(channel)
+        return true
     }
 }

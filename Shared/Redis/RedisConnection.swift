@@ -11,6 +11,11 @@ public final class RedisConnection: Sendable {
     public let configuration: RedisConfiguration
     let outbox: RedisWriteCoalescer
 
+    /// The event loop the connection's I/O runs on: a task that mostly waits
+    /// on this connection can prefer it (`EventLoopTaskExecutor`), so its
+    /// replies resume it on the same thread.
+    public var eventLoop: any EventLoop { channel.eventLoop }
+
     init(channel: any Channel, configuration: RedisConfiguration) {
         self.channel = channel
         self.configuration = configuration
