@@ -13,20 +13,29 @@ import Synchronization
 /// down — the cross-process equivalent of a server not reading a flooding
 /// socket. Routers delete what they routed, so a partition's length is its
 /// backlog.
+///
+/// A gateway that routed nothing for `idleAfter`, with no partition behind,
+/// stops polling until its next stanza: an idle gateway costs Redis nothing.
+/// Its first stanza after the pause goes by the last reading, and polling
+/// resumes at once.
 public final class RouteBacklogMonitor: Service, Sendable {
     let redis: any RedisCommandSender
     let streams: [String]
     let interval: Duration
+    let idleAfter: Duration
     let logger: Logger
     private let state: Mutex<RouteBacklog>
+    /// When a session of this gateway last handed stanzas to the routers.
+    private let lastRouted = Mutex<ContinuousClock.Instant?>(nil)
 
     public init(
         redis: any RedisCommandSender, keys: ClusterKeys, partitions: Int, high: Int, low: Int, logger: Logger,
-        interval: Duration = .milliseconds(50)
+        interval: Duration = .milliseconds(50), idleAfter: Duration = .seconds(2)
     ) {
         self.redis = redis
         self.streams = (0..<partitions).map { keys.route(partition: $0) }
         self.interval = interval
+        self.idleAfter = idleAfter
         self.logger = logger
         self.state = Mutex(RouteBacklog(high: high, low: low))
     }
@@ -41,7 +50,7 @@ public final class RouteBacklogMonitor: Service, Sendable {
             return
         }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            await check()
+            if isRouting { await check() }
             try? await Task.sleep(for: interval)
         }
         state.withLock { $0.forget() }
@@ -62,12 +71,24 @@ public final class RouteBacklogMonitor: Service, Sendable {
         }
     }
 
+    /// Whether readings are needed: stanzas were routed within `idleAfter`,
+    /// or a partition was behind at the last reading (its senders wait for
+    /// the next one).
+    public var isRouting: Bool {
+        if state.withLock({ !$0.behind.isEmpty }) { return true }
+        guard let last = lastRouted.withLock({ $0 }) else { return false }
+        return ContinuousClock.now - last < idleAfter
+    }
+
     public func isBehind(partition: Int) -> Bool {
         state.withLock { $0.behind.contains(partition) }
     }
 
     /// Returns once `partition` may take more (at once when it is not behind).
+    /// Called before every hand-over to the routers, so it also marks the
+    /// gateway as routing.
     public func waitForRoom(partition: Int) async {
+        lastRouted.withLock { $0 = .now }
         guard isBehind(partition: partition) else { return }
         Self.waits.increment()
         while isBehind(partition: partition), !Task.isCancelled {
