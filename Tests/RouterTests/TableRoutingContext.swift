@@ -59,13 +59,23 @@ final class TableRoutingContext: RoutingContext, Sendable {
         blocklist: Bool = false
     ) {
         let full = try! JID(jid)
-        let presence = available ? "<presence from='\(jid)'><priority>\(priority)</priority></presence>" : nil
+        let record = Self.record(
+            of: jid, node: node, available: available, priority: priority, carbons: carbons, blocklist: blocklist)
         tables.withLock {
             $0.accounts.insert(full.bare.description)
-            $0.sessions[full.bare.description, default: [:]][full.resourcepart!] = SessionRecord(
-                node: node, session: "s-\(jid)", priority: priority, available: available, interested: true, presence: presence,
-                carbons: carbons, blocklist: blocklist)
+            $0.sessions[full.bare.description, default: [:]][full.resourcepart!] = record
         }
+    }
+
+    /// The registry record `bind` writes for `jid` (full).
+    static func record(
+        of jid: String, node: String, available: Bool = true, priority: Int = 0, carbons: Bool = false,
+        blocklist: Bool = false
+    ) -> SessionRecord {
+        let presence = available ? "<presence from='\(jid)'><priority>\(priority)</priority></presence>" : nil
+        return SessionRecord(
+            node: node, session: "s-\(jid)", priority: priority, available: available, interested: true, presence: presence,
+            carbons: carbons, blocklist: blocklist)
     }
 
     func addAccount(_ bare: String) { tables.withLock { _ = $0.accounts.insert(bare) } }
@@ -125,9 +135,8 @@ final class TableRoutingContext: RoutingContext, Sendable {
             if tables.storageDown { throw StorageCallError.timedOut }
             if let login = tables.loginWhileStorageAnswers.flatMap({ try? JID($0) }), let resource = login.resourcepart {
                 tables.loginWhileStorageAnswers = nil
-                tables.sessions[login.bare.description, default: [:]][resource] = SessionRecord(
-                    node: "c2s-2", session: "s-\(login)", priority: 0, available: true, interested: true,
-                    presence: "<presence from='\(login)'/>")
+                tables.sessions[login.bare.description, default: [:]][resource] = Self.record(
+                    of: login.description, node: "c2s-2")
             }
             let user = arguments["user"] ?? ""
             switch operation {

@@ -75,8 +75,7 @@ extension RoutingPass {
     /// RFC 6121 §2.5.2: removing an item cancels the subscriptions both ways.
     mutating func cancelSubscriptions(removed item: RosterItemRecord) async {
         guard let contact = try? JID(item.jid) else { return }
-        let sessions = await self.sessions(of: contact)
-        let available = sessions.filter { $0.value.available }.sorted { $0.key < $1.key }
+        let available = await availableSessions(of: contact)
         if item.subscription == .to || item.subscription == .both || item.ask {
             let unsubscribe = XMLElement("presence", namespace: XMPPNamespace.client, attributes: ["type": "unsubscribe", "from": sender.bare.description])
             deliver(unsubscribe, to: contact, sessions: available)

@@ -96,9 +96,4 @@ extension RoutingPass {
         }
         return found
     }
-
-    /// The available sessions of `user`, by resource, in a stable order.
-    private func availableSessions(of user: JID) async -> [(String, SessionRecord)] {
-        await sessions(of: user).filter { $0.value.available }.sorted { $0.key < $1.key }
-    }
 }

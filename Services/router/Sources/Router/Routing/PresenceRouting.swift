@@ -53,7 +53,7 @@ extension RoutingPass {
         if let resource = target.resourcepart {
             return sessions[resource].map { [(target, $0)] } ?? []
         }
-        return sessions.filter { $0.value.available }.sorted { $0.key < $1.key }.compactMap { resource, record in
+        return available(in: sessions).compactMap { resource, record in
             (try? target.bare.with(resource: resource)).map { ($0, record) }
         }
     }
@@ -74,8 +74,7 @@ extension RoutingPass {
             $0.state.contactSeesUser || (initial && $0.state.userSeesContact)
         }.map(\.jid))
         for contact in roster where contact.state.contactSeesUser {
-            let sessions = await self.sessions(of: contact.jid)
-            deliver(stanza, to: contact.jid, sessions: sessions.filter { $0.value.available }.sorted { $0.key < $1.key })
+            deliver(stanza, to: contact.jid, sessions: await availableSessions(of: contact.jid))
         }
         if stanza[attribute: "type"] == "unavailable" {
             // §4.6.3: whoever got directed presence hears that the session left.
@@ -86,8 +85,7 @@ extension RoutingPass {
             }
             outbox.record(.directedPresenceCleared(sender: sender))
         }
-        let own = await sessions(of: sender.bare)
-        deliver(stanza, to: sender.bare, sessions: own.filter { $0.value.available }.sorted { $0.key < $1.key })
+        deliver(stanza, to: sender.bare, sessions: await availableSessions(of: sender.bare))
 
         guard initial else { return }
         for contact in roster where contact.state.userSeesContact {

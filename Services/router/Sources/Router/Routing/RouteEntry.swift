@@ -89,7 +89,7 @@ public struct RouteEntry: Sendable, Hashable {
     /// The entry's routing reads the directed-presence set an earlier entry of
     /// the same sender may have written (an unavailable broadcast).
     var readsDirectedPresence: Bool {
-        stanza.name == "presence" && stanza[attribute: "type"] == "unavailable" && stanza[attribute: "to"] == nil
+        stanza.name == "presence" && stanza[attribute: "type"] == "unavailable" && addressee == .absent
     }
 }
 

@@ -63,6 +63,16 @@ public struct RoutingPass: Sendable {
         return found
     }
 
+    /// The available sessions of `user`, by resource, in a stable order.
+    func availableSessions(of user: JID) async -> [(String, SessionRecord)] {
+        Self.available(in: await sessions(of: user))
+    }
+
+    /// The available ones of `sessions`, by resource, in a stable order.
+    static func available(in sessions: [String: SessionRecord]) -> [(String, SessionRecord)] {
+        sessions.filter { $0.value.available }.sorted { $0.key < $1.key }
+    }
+
     /// The user's block list (XEP-0191); empty when Redis cannot be read,
     /// like the sessions.
     func blockList(of user: JID) async -> BlockList {

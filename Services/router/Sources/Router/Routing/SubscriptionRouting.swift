@@ -27,7 +27,7 @@ extension RoutingPass {
             return
         }
         for push in outcome.pushes { await pushRoster(push) }
-        var contactSessions = await sessions(of: contact).filter { $0.value.available }.sorted { $0.key < $1.key }
+        var contactSessions = await availableSessions(of: contact)
         if type == .subscribe, outcome.deliver, contactSessions.isEmpty {
             contactSessions = await sessionsAvailableAfterStoringRequest(of: contact)
         }
@@ -45,7 +45,7 @@ extension RoutingPass {
                 await sendUnavailable(from: sender.bare, to: contact, recipients: contactSessions)
             case .unsubscribe:
                 // §3.3.3: the user no longer sees the contact.
-                let own = await sessions(of: sender).filter { $0.value.available }.sorted { $0.key < $1.key }
+                let own = await availableSessions(of: sender)
                 await sendUnavailable(from: contact, to: sender.bare, recipients: own)
             default:
                 break
@@ -55,7 +55,7 @@ extension RoutingPass {
             // §3.4: pre-approved: the contact's server answers on its behalf.
             var subscribed = XMLElement("presence", namespace: XMPPNamespace.client, attributes: ["type": "subscribed"])
             subscribed[attribute: "from"] = contact.bare.description
-            let own = await sessions(of: sender).filter { $0.value.available }.sorted { $0.key < $1.key }
+            let own = await availableSessions(of: sender)
             deliver(subscribed, to: sender.bare, sessions: own)
             await sendPresences(of: contact)
         }
@@ -73,7 +73,7 @@ extension RoutingPass {
     func sessionsAvailableAfterStoringRequest(of contact: JID) async -> [(String, SessionRecord)] {
         guard let fresh = try? await context.sessions(of: contact.bare) else { return [] }
         lookups.store(AccountReads(sessions: [contact.bare: fresh]))
-        return fresh.filter { $0.value.available }.sorted { $0.key < $1.key }
+        return Self.available(in: fresh)
     }
 
     /// Unavailable presence from each available session of `user` to the
