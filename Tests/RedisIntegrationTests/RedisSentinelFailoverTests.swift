@@ -59,7 +59,11 @@ struct RedisSentinelFailoverTests {
                 #expect(seen.log.states == [.disconnected, .connected])
                 #expect(client.connectionGeneration == generation + 1)
                 #expect(try await Self.serverPort(client) == topology.replica.port)
-                #expect(topology.masterPort(askingSentinel: 1) == topology.replica.port)
+                // The other sentinels learn of the promotion by gossip, a
+                // moment after the one that led the failover.
+                try await waitUntil("another sentinel names the promoted replica", timeout: .seconds(30)) {
+                    topology.masterPort(askingSentinel: 1) == topology.replica.port
+                }
                 #expect(try await client.send("GET", key).string == "before")
                 _ = try await client.send("SET", key, "after")
                 // Dedicated connections find the new master too.
